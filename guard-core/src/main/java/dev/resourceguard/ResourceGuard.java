@@ -1,0 +1,122 @@
+package dev.resourceguard;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps a JVM backend's workers alive: every resource registered with the guard becomes a tracked
+ * {@link Handle} with an owner, an optional deadline, and a way to cancel and close it. One daemon
+ * watchdog enforces every deadline with an escalation ladder (cancel, force-close children, declare
+ * the thread stuck); leaks are found by age and by reachability; quotas bound open handles per kind.
+ *
+ * <pre>{@code
+ * try (ResourceGuard guard = ResourceGuard.create(GuardConfig.fromEnvironment())) {
+ *     try (Handle<MyClient> h = guard.track(client, MY_CLIENT_SPEC)) {
+ *         h.get().call();
+ *     }
+ *     System.out.println(guard.report().toText());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Usually one per application.
+ */
+public interface ResourceGuard extends AutoCloseable {
+
+    /** Creates and starts a guard (its watchdog thread starts now). */
+    static ResourceGuard create(GuardConfig config) {
+        return dev.resourceguard.internal.DefaultGuard.start(config);
+    }
+
+    /** Creates a guard with the default settings. */
+    static ResourceGuard create() {
+        return create(GuardConfig.defaults());
+    }
+
+    /** The settings. */
+    GuardConfig config();
+
+    /**
+     * Registers a resource. The new handle is a child of the thread's current owner (if any), gets the
+     * spec's deadline (if any), and waits for its kind's quota (if any).
+     *
+     * @throws QuotaExceededException if the kind's quota stays full for the acquire timeout
+     * @throws GuardClosedException if the guard is closed
+     */
+    <T> Handle<T> track(T resource, HandleSpec<? super T> spec);
+
+    /**
+     * As {@link #track(Object, HandleSpec)} with a name and a deadline for this handle.
+     *
+     * @param name the handle's name, or {@code null} for the spec's
+     * @param timeout the deadline from now, {@code null} for the spec's, {@link Duration#ZERO} for none
+     */
+    <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout);
+
+    /**
+     * Opens a task handle: work with a deadline ({@code timeout}, or {@link
+     * GuardConfig#maxTaskDuration()} if {@code null}) that, once {@linkplain Handle#enter() entered}, owns
+     * whatever its thread opens and is interrupted when cancelled.
+     */
+    Handle<String> openTask(String name, Duration timeout);
+
+    /**
+     * Runs {@code work} as a task on the calling thread: opens a task handle, enters it, closes it with
+     * the outcome. If the deadline passes, the thread is interrupted and its resources cancelled.
+     */
+    <V> V runTask(String name, Duration timeout, java.util.concurrent.Callable<V> work) throws Exception;
+
+    /** The handle that owns what the calling thread opens now, if any. */
+    Optional<HandleView> currentOwner();
+
+    /** The open handles (a snapshot), oldest first. */
+    List<HandleView> openHandles();
+
+    /** A snapshot of the guard's state. */
+    GuardReport report();
+
+    /** Live counters, for meter registries. */
+    GuardStats stats();
+
+    /**
+     * Sweeps now: closes handles past their deadline, suspected leaks and idle handles (never protected
+     * ones). Returns what it did.
+     */
+    SweepResult sweep();
+
+    /** Adds a listener. */
+    void addListener(GuardListener listener);
+
+    /** Removes a listener. */
+    void removeListener(GuardListener listener);
+
+    /**
+     * Installs a JVM shutdown hook that closes this guard (on SIGTERM, {@code docker stop}). Idempotent.
+     */
+    void installShutdownHook();
+
+    /** Whether {@link #close()} has started. */
+    boolean isClosed();
+
+    /**
+     * Stops new work, cancels running tasks and closes every handle, children first, within the
+     * shutdown timeout; logs and returns what it could not close. Idempotent.
+     */
+    ShutdownReport shutdown();
+
+    /** As {@link #shutdown()}, ignoring the report. */
+    @Override
+    void close();
+
+    /** What {@link #shutdown()} did. */
+    record ShutdownReport(int closed, List<String> notClosed, Duration took) {
+        public ShutdownReport {
+            notClosed = List.copyOf(notClosed);
+        }
+
+        /** Whether every handle closed in time. */
+        public boolean isClean() {
+            return notClosed.isEmpty();
+        }
+    }
+}

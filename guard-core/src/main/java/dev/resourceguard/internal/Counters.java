@@ -1,0 +1,133 @@
+package dev.resourceguard.internal;
+
+import dev.resourceguard.CloseCause;
+import dev.resourceguard.GuardStats;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A guard's counters. Per-kind counts live in {@link KindStats} (striped adders, touched on the hot
+ * path); the rest count rare events. Reads sum without locks.
+ */
+final class Counters implements GuardStats {
+    final AtomicLong deadlinesExceeded = new AtomicLong();
+    final AtomicLong forceClosed = new AtomicLong();
+    final AtomicLong stuckTotal = new AtomicLong();
+    final AtomicLong stuckNow = new AtomicLong();
+    final AtomicLong leaksSuspected = new AtomicLong();
+    final AtomicLong leaked = new AtomicLong();
+    final AtomicLong swept = new AtomicLong();
+    final AtomicLong sweeps = new AtomicLong();
+    final AtomicLong quotaTimeouts = new AtomicLong();
+    final AtomicLong actionFailures = new AtomicLong();
+    final AtomicLong actionsHung = new AtomicLong();
+    private final Map<String, KindStats> kinds;
+    final List<Consumer<String>> newKindListeners = new CopyOnWriteArrayList<>();
+
+    Counters(Map<String, KindStats> kinds) {
+        this.kinds = kinds;
+    }
+
+    @Override
+    public Set<String> kinds() {
+        return Set.copyOf(kinds.keySet());
+    }
+
+    @Override
+    public void onNewKind(Consumer<String> listener) {
+        newKindListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public long open(String kind) {
+        KindStats k = kinds.get(kind);
+        return k == null ? 0 : k.open.sum();
+    }
+
+    @Override
+    public long closed(String kind, CloseCause cause) {
+        KindStats k = kinds.get(kind);
+        return k == null ? 0 : k.closed(cause);
+    }
+
+    @Override
+    public long opened() {
+        long n = 0;
+        for (KindStats k : kinds.values()) {
+            n += k.open.sum() + k.closedTotal();
+        }
+        return n;
+    }
+
+    @Override
+    public long deadlinesExceeded() {
+        return deadlinesExceeded.get();
+    }
+
+    @Override
+    public long forceClosed() {
+        return forceClosed.get();
+    }
+
+    @Override
+    public long stuckTotal() {
+        return stuckTotal.get();
+    }
+
+    @Override
+    public long stuckNow() {
+        return stuckNow.get();
+    }
+
+    @Override
+    public long leaksSuspected() {
+        return leaksSuspected.get();
+    }
+
+    @Override
+    public long leaked() {
+        return leaked.get();
+    }
+
+    @Override
+    public long swept() {
+        return swept.get();
+    }
+
+    @Override
+    public long sweeps() {
+        return sweeps.get();
+    }
+
+    @Override
+    public long quotaTimeouts() {
+        return quotaTimeouts.get();
+    }
+
+    @Override
+    public long actionFailures() {
+        return actionFailures.get();
+    }
+
+    @Override
+    public long actionsHung() {
+        return actionsHung.get();
+    }
+
+    @Override
+    public int quotaLimit(String kind) {
+        KindStats k = kinds.get(kind);
+        return k == null || k.quota == null ? -1 : k.quota.limit;
+    }
+
+    @Override
+    public int quotaWaiting(String kind) {
+        KindStats k = kinds.get(kind);
+        return k == null || k.quota == null ? 0 : k.quota.waiting();
+    }
+}

@@ -1,0 +1,447 @@
+package dev.resourceguard.internal;
+
+import dev.resourceguard.AllocationSites;
+import dev.resourceguard.CloseCause;
+import dev.resourceguard.DeadlineExceededException;
+import dev.resourceguard.GuardClosedException;
+import dev.resourceguard.GuardConfig;
+import dev.resourceguard.GuardEvent;
+import dev.resourceguard.GuardException;
+import dev.resourceguard.GuardListener;
+import dev.resourceguard.GuardReport;
+import dev.resourceguard.GuardStats;
+import dev.resourceguard.Handle;
+import dev.resourceguard.HandleSpec;
+import dev.resourceguard.HandleView;
+import dev.resourceguard.QuotaExceededException;
+import dev.resourceguard.ResourceGuard;
+import dev.resourceguard.Scope;
+import dev.resourceguard.SweepResult;
+import dev.resourceguard.Ticker;
+import dev.resourceguard.spi.ResourceKinds;
+import java.lang.ref.ReferenceQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The implementation behind {@link ResourceGuard#create}. */
+public final class DefaultGuard implements ResourceGuard {
+
+    /** The thread's current owner, across guards (an owner of another guard is ignored). */
+    static final ThreadLocal<Entry> CURRENT = new ThreadLocal<>();
+
+    final Logger log = LoggerFactory.getLogger(ResourceGuard.class);
+    private final GuardConfig config;
+    final Ticker ticker;
+    final String name;
+    final Registry registry;
+    private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
+    final Counters counters = new Counters(kinds);
+    private final AtomicLong ids = new AtomicLong();
+    final EventLog events;
+    private final ActionRunner actions;
+    final Incidents incidents;
+    private final Watchdog watchdog;
+    private final HandleSpec<String> taskSpec;
+
+    private final long defaultLeakNanos;
+    private final long acquireTimeoutNanos;
+    private final AllocationSites siteMode;
+    private final int sampleRate;
+    private final boolean reachability;
+
+
+    private volatile boolean closed;
+    private final Object shutdownLock = new Object();
+    private ShutdownReport shutdownReport;
+    private Thread shutdownHook;
+
+    private DefaultGuard(GuardConfig config) {
+        this.config = config;
+        this.ticker = config.ticker();
+        this.name = config.name();
+        this.registry = new Registry(ticker.read());
+        this.events = new EventLog(config.eventBufferSize(), log);
+        config.listeners().forEach(events::addListener);
+        this.actions = new ActionRunner(name, config.actionThreads(), config.actionTimeout().toNanos(), ticker, log);
+        this.incidents = new Incidents(this, events, actions, counters);
+        this.defaultLeakNanos = Entry.saturated(config.leakThreshold());
+        this.acquireTimeoutNanos = Entry.saturated(config.acquireTimeout());
+        this.siteMode = config.allocationSites();
+        this.sampleRate = config.allocationSiteSampleRate();
+        this.reachability = config.reachabilityLeakDetection();
+        this.taskSpec = HandleSpec.<String>builder(ResourceKinds.TASK)
+                .interruptRunner(true)
+                .leakThreshold(Duration.ZERO)
+                .trackReachability(false)
+                .build();
+        config.quotas().keySet().forEach(this::kindStats);
+        this.watchdog = new Watchdog(this, registry, queue, name);
+    }
+
+    /** Creates and starts a guard. */
+    public static DefaultGuard start(GuardConfig config) {
+        Objects.requireNonNull(config, "config");
+        DefaultGuard g = new DefaultGuard(config);
+        g.watchdog.start();
+        if (config.shutdownHook()) {
+            g.installShutdownHook();
+        }
+        return g;
+    }
+
+    @Override
+    public GuardConfig config() {
+        return config;
+    }
+
+    // ---- tracking
+
+    @Override
+    public <T> Handle<T> track(T resource, HandleSpec<? super T> spec) {
+        Objects.requireNonNull(spec, "spec");
+        return open(resource, spec, null, spec.timeoutNanos());
+    }
+
+    @Override
+    public <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
+        Objects.requireNonNull(spec, "spec");
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank: '" + name + "'");
+        }
+        long timeoutNanos = spec.timeoutNanos();
+        if (timeout != null) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+            }
+            timeoutNanos = Entry.saturated(timeout);
+        }
+        return open(resource, spec, name, timeoutNanos);
+    }
+
+    @Override
+    public Handle<String> openTask(String name, Duration timeout) {
+        Objects.requireNonNull(name, "task name");
+        Duration t = timeout == null ? config.maxTaskDuration() : timeout;
+        if (t.isNegative() || t.isZero()) {
+            throw new IllegalArgumentException("task timeout must be positive: " + t);
+        }
+        return track(name, taskSpec, name, t);
+    }
+
+    @Override
+    public <V> V runTask(String name, Duration timeout, Callable<V> work) throws Exception {
+        Objects.requireNonNull(work, "work");
+        Handle<String> task = openTask(name, timeout);
+        V value;
+        try (Scope ignored = task.enter()) {
+            value = work.call();
+        } catch (Exception | Error e) {
+            task.close(CloseCause.FAILED);
+            if (task.closeCause().orElse(null) == CloseCause.TIMED_OUT) {
+                throw deadlineExceeded(task, e);
+            }
+            throw e;
+        }
+        task.close(CloseCause.COMPLETED);
+        if (task.closeCause().orElse(null) == CloseCause.TIMED_OUT) {
+            throw deadlineExceeded(task, null);
+        }
+        return value;
+    }
+
+    private DeadlineExceededException deadlineExceeded(Handle<String> task, Throwable failure) {
+        Entry e = entryOf(task);
+        return new DeadlineExceededException(
+                task.describe() + " exceeded its deadline of " + Incidents.millis(e.deadline - e.openedAt) + " ms (ran "
+                        + Incidents.millis(ticker.read() - e.openedAt) + " ms)",
+                failure);
+    }
+
+    private <T> Handle<T> open(T resource, HandleSpec<? super T> spec, String name, long timeoutNanos) {
+        Objects.requireNonNull(resource, "resource");
+        if (closed) {
+            throw new GuardClosedException("[" + this.name + "] guard is closed; cannot track a new " + spec.kind());
+        }
+        KindStats ks = kindStats(spec.kind());
+        if (ks.quota != null) {
+            acquireQuota(ks);
+        }
+        Entry e;
+        Handle<T> h;
+        try {
+            long now = ticker.read();
+            long id = ids.incrementAndGet();
+            Stripe stripe = registry.stripeFor(id);
+            long leakNanos = spec.leakThresholdNanos() < 0 ? defaultLeakNanos : spec.leakThresholdNanos();
+            Throwable site = captureSite();
+            String n = name != null ? name : spec.defaultName();
+            if (reachability && spec.tracksReachability()) {
+                TrackedHandle<T> th = new TrackedHandle<>(
+                        queue, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, leakNanos, site);
+                e = th.entry;
+                h = th;
+            } else {
+                e = new Entry(null, null, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, leakNanos, site);
+                @SuppressWarnings("unchecked")
+                Handle<T> cast = (Handle<T>) (Handle<?>) e;
+                h = cast;
+            }
+        } catch (RuntimeException | Error ex) {
+            if (ks.quota != null) {
+                ks.quota.release();
+            }
+            throw ex;
+        }
+        ks.opened();
+        Entry owner = CURRENT.get();
+        if (owner != null && owner.guard == this && owner.isOpen()) {
+            owner.linkChild(e);
+        }
+        registry.add(e);
+        if (owner != null && e.parent == owner && owner.isCancelled()) {
+            // The owner is being cancelled: what it opens now is cancelled with it.
+            CloseCause c = owner.closeCause().orElse(CloseCause.CANCELLED);
+            if (e.markCancelling(c)) {
+                actions.execute("cancel " + e.describe(), () -> e.runCancelTree(c));
+            }
+        }
+        if (closed) {
+            e.closeWith(CloseCause.SHUTDOWN);
+            throw new GuardClosedException("[" + this.name + "] guard closed while tracking " + e.describe());
+        }
+        return h;
+    }
+
+    private Throwable captureSite() {
+        switch (siteMode) {
+            case ALWAYS:
+                return new AllocationSite();
+            case SAMPLED:
+                return ThreadLocalRandom.current().nextInt(sampleRate) == 0 ? new AllocationSite() : null;
+            default:
+                return null;
+        }
+    }
+
+    KindStats kindStats(String kind) {
+        KindStats ks = kinds.get(kind);
+        if (ks != null) {
+            return ks;
+        }
+        boolean[] created = new boolean[1];
+        ks = kinds.computeIfAbsent(kind, k -> {
+            created[0] = true;
+            Integer limit = config.quotas().get(k);
+            return new KindStats(k, limit == null ? null : new Quota(k, limit));
+        });
+        if (created[0]) {
+            for (Consumer<String> l : counters.newKindListeners) {
+                try {
+                    l.accept(kind);
+                } catch (RuntimeException ex) {
+                    log.warn("[{}] new-kind listener threw; ignored", name, ex);
+                }
+            }
+        }
+        return ks;
+    }
+
+    private void acquireQuota(KindStats ks) {
+        boolean ok;
+        long start = System.nanoTime();
+        try {
+            ok = ks.quota.acquire(acquireTimeoutNanos);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new GuardException("[" + name + "] interrupted while waiting for the " + ks.kind + " quota of "
+                    + ks.quota.limit);
+        }
+        if (!ok) {
+            counters.quotaTimeouts.incrementAndGet();
+            String msg = "[" + name + "] " + ks.kind + " quota of " + ks.quota.limit + " reached after "
+                    + Incidents.millis(System.nanoTime() - start) + " ms (open=" + ks.quota.inUse() + ", waiting="
+                    + ks.quota.waiting() + ", oldest: " + oldestHolders(ks.kind, 3) + ")";
+            events.publish(Incidents.event(GuardEvent.Type.QUOTA_EXHAUSTED, null, null, msg, null, null, null));
+            throw new QuotaExceededException(msg, ks.kind, ks.quota.limit);
+        }
+    }
+
+    private String oldestHolders(String kind, int max) {
+        List<String> list = new ArrayList<>();
+        for (Entry e : registry.snapshot()) {
+            if (e.kind().equals(kind) && list.size() < max) {
+                Entry owner = e.parent;
+                list.add(e.describe() + " " + Incidents.seconds(e.age()) + " s"
+                        + (owner == null ? "" : " held by " + owner.describe()));
+            }
+        }
+        return list.isEmpty() ? "none" : String.join(", ", list);
+    }
+
+    Entry entryOf(Handle<?> h) {
+        Entry e;
+        if (h instanceof TrackedHandle<?> t) {
+            e = t.entry;
+        } else if (h instanceof Entry en) {
+            e = en;
+        } else {
+            throw new IllegalArgumentException("not a handle of a ResourceGuard: " + h);
+        }
+        if (e.guard != this) {
+            throw new IllegalArgumentException(e.describe() + " belongs to guard '" + e.guard.name
+                    + "', not to '" + name + "'");
+        }
+        return e;
+    }
+
+    // ---- queries
+
+    @Override
+    public Optional<HandleView> currentOwner() {
+        Entry e = CURRENT.get();
+        return e != null && e.guard == this ? Optional.of(e) : Optional.empty();
+    }
+
+    @Override
+    public List<HandleView> openHandles() {
+        return Collections.unmodifiableList(new ArrayList<>(registry.snapshot()));
+    }
+
+    @Override
+    public GuardReport report() {
+        return ReportBuilder.build(this, registry.snapshot(), kinds.values());
+    }
+
+    @Override
+    public GuardStats stats() {
+        return counters;
+    }
+
+    @Override
+    public SweepResult sweep() {
+        return Sweeper.sweep(this, registry.snapshot(), "manual");
+    }
+
+    void swept(Entry e, String reason) {
+        counters.swept.incrementAndGet();
+        events.publish(Incidents.event(GuardEvent.Type.SWEPT, e, CloseCause.SWEPT,
+                "[" + name + "] swept " + e.describe() + " (" + reason + ")", null, null, null));
+    }
+
+    java.util.Collection<KindStats> kindStatsView() {
+        return kinds.values();
+    }
+
+    long idleThresholdNanos() {
+        return Entry.saturated(config.idleThreshold());
+    }
+
+    @Override
+    public void addListener(GuardListener listener) {
+        events.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(GuardListener listener) {
+        events.removeListener(listener);
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void installShutdownHook() {
+        synchronized (shutdownLock) {
+            if (shutdownHook != null || closed) {
+                return;
+            }
+            shutdownHook = new Thread(this::shutdown, "resourceguard-" + name + "-shutdown-hook");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    @Override
+    public ShutdownReport shutdown() {
+        synchronized (shutdownLock) {
+            if (shutdownReport != null) {
+                return shutdownReport;
+            }
+            closed = true;
+            long start = System.nanoTime();
+            long deadline = start + Entry.saturated(config.shutdownTimeout());
+            List<Entry> all = registry.snapshot();
+            int count = all.size();
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Entry e = all.get(i);
+                if (e.parent == null) {
+                    actions.execute("shutdown " + e.describe(), () -> {
+                        if (e.markCancelling(CloseCause.SHUTDOWN)) {
+                            e.runCancelTree(CloseCause.SHUTDOWN);
+                        }
+                        e.closeWith(CloseCause.SHUTDOWN);
+                    });
+                }
+            }
+            while (registry.size() > 0 && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(2_000_000);
+            }
+            watchdog.stop();
+            actions.shutdown(Math.max(0, deadline - System.nanoTime()));
+            List<String> left = registry.snapshot().stream()
+                    .map(e -> e.describe() + " " + e.state() + e.runner().map(t -> " on thread '" + t.getName() + "'")
+                            .orElse(""))
+                    .collect(Collectors.toList());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            shutdownReport = new ShutdownReport(count - left.size(), left, took);
+            String msg = "[" + name + "] closed " + shutdownReport.closed() + " handle(s) in " + took.toMillis() + " ms"
+                    + (left.isEmpty() ? "" : "; could not close " + left.size() + ": " + left);
+            if (left.isEmpty()) {
+                log.debug(msg);
+            } else {
+                log.warn(msg);
+            }
+            events.publish(Incidents.event(GuardEvent.Type.SHUTDOWN, null, CloseCause.SHUTDOWN, msg, null, null, null));
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    // the JVM is exiting; the hook may be what runs us
+                }
+            }
+            return shutdownReport;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ResourceGuard[" + name + (closed ? ", closed" : "") + ", open=" + registry.size() + "]";
+    }
+
+}

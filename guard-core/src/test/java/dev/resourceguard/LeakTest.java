@@ -1,0 +1,130 @@
+package dev.resourceguard;
+
+import static dev.resourceguard.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class LeakTest {
+
+    @Test
+    void droppedHandleIsReportedLeakedWithItsSiteAndReleased() {
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        AtomicReference<CloseCause> released = new AtomicReference<>();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent e) {
+                        events.add(e);
+                    }
+                })
+                .build())) {
+            HandleSpec<StringBuilder> spec = HandleSpec.<StringBuilder>builder("buffer")
+                    .onClose((r, c) -> released.set(c))
+                    .build();
+            openAndForget(guard, spec);
+
+            await().until(() -> {
+                System.gc();
+                return released.get() != null;
+            });
+            assertEquals(CloseCause.LEAKED, released.get());
+            GuardEvent leak = events.stream()
+                    .filter(e -> e.type() == GuardEvent.Type.LEAKED)
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(leak.message().contains("garbage collected"), leak.message());
+            StackTraceElement[] site = leak.allocationSite().orElseThrow().getStackTrace();
+            assertTrue(Arrays.stream(site).anyMatch(f -> f.getMethodName().equals("openAndForget")),
+                    "the allocation site names the method that opened the handle");
+            assertEquals(1, guard.stats().leaked());
+            await().until(() -> guard.openHandles().isEmpty());
+        }
+    }
+
+    private static void openAndForget(ResourceGuard guard, HandleSpec<StringBuilder> spec) {
+        guard.track(new StringBuilder("leaked"), spec);
+    }
+
+    @Test
+    void heldPastTheThresholdIsReportedOnceThenOnReturn() {
+        TestSupport.ManualTicker ticker = new TestSupport.ManualTicker();
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .ticker(ticker)
+                .leakThreshold(Duration.ofSeconds(60))
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent e) {
+                        events.add(e);
+                    }
+                })
+                .build())) {
+            Handle<Object> h = guard.track(new Object(), HandleSpec.of("connection"));
+            ticker.advance(Duration.ofSeconds(59));
+            Handle<Object> probe = guard.track(new Object(), HandleSpec.builder("probe")
+                    .timeout(Duration.ofMillis(1))
+                    .leakThreshold(Duration.ZERO)
+                    .build());
+            ticker.advance(Duration.ofMillis(1));
+            await().until(() -> probe.state() == HandleState.CLOSED || probe.state() == HandleState.CANCELLING);
+            assertEquals(0, count(events, GuardEvent.Type.LEAK_SUSPECTED), "not before the threshold");
+
+            ticker.advance(Duration.ofSeconds(2));
+            await().until(() -> count(events, GuardEvent.Type.LEAK_SUSPECTED) == 1);
+            GuardEvent e = events.stream()
+                    .filter(x -> x.type() == GuardEvent.Type.LEAK_SUSPECTED)
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(h.id(), e.handleId());
+            assertTrue(e.message().contains("past the leak threshold of 60 s"), e.message());
+            assertTrue(e.allocationSite().isPresent());
+
+            ticker.advance(Duration.ofMinutes(10));
+            // a later deadline proves the watchdog ran after the advance
+            Handle<Object> probe2 = guard.track(new Object(), HandleSpec.builder("probe")
+                    .timeout(Duration.ofMillis(1))
+                    .leakThreshold(Duration.ZERO)
+                    .build());
+            ticker.advance(Duration.ofMillis(1));
+            await().until(() -> probe2.state() != HandleState.OPEN);
+            assertEquals(1, count(events, GuardEvent.Type.LEAK_SUSPECTED), "reported once");
+            assertEquals(1, guard.stats().leaksSuspected());
+
+            h.close();
+            assertEquals(1, count(events, GuardEvent.Type.LEAK_RETURNED));
+        }
+    }
+
+    @Test
+    void leakThresholdZeroDisablesAgeDetectionForAKind() {
+        TestSupport.ManualTicker ticker = new TestSupport.ManualTicker();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .ticker(ticker)
+                .leakThreshold(Duration.ofSeconds(1))
+                .build())) {
+            Handle<Object> h = guard.track(new Object(), HandleSpec.builder("pool")
+                    .leakThreshold(Duration.ZERO)
+                    .build());
+            ticker.advance(Duration.ofHours(1));
+            Handle<Object> probe = guard.track(new Object(), HandleSpec.builder("probe")
+                    .timeout(Duration.ofMillis(1))
+                    .leakThreshold(Duration.ZERO)
+                    .build());
+            ticker.advance(Duration.ofMillis(1));
+            await().until(() -> probe.state() != HandleState.OPEN);
+            assertEquals(0, guard.stats().leaksSuspected());
+            h.close();
+        }
+    }
+
+    private static long count(List<GuardEvent> events, GuardEvent.Type type) {
+        return events.stream().filter(e -> e.type() == type).count();
+    }
+}
