@@ -255,7 +255,8 @@ public final class GuardConfig {
                 + ", shutdownHook=" + shutdownHook
                 + ", eventBufferSize=" + eventBufferSize
                 + ", maxExtraThreads=" + maxExtraThreads
-                + ", ticker=" + (ticker == SYSTEM_TICKER ? "system" : ticker.getClass().getSimpleName())
+                + ", ticker="
+                + (ticker == SYSTEM_TICKER ? "system" : ticker.getClass().getSimpleName())
                 + ", listeners=" + listeners.size()
                 + '}';
     }
@@ -322,8 +323,14 @@ public final class GuardConfig {
             this.listeners.addAll(c.listeners);
         }
 
+        /** Letters, digits, {@code . _ -}; at most 64 (it goes into thread names and meter tags). */
         public Builder name(String name) {
-            this.name = HandleSpec.requireText("name", name);
+            java.util.Objects.requireNonNull(name, "name");
+            if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "name must be 1 to 64 letters, digits, '.', '_' or '-': '" + name + "'");
+            }
+            this.name = name;
             return this;
         }
 
@@ -398,7 +405,12 @@ public final class GuardConfig {
 
         /** At most {@code limit} open handles of {@code kind}. */
         public Builder quota(String kind, int limit) {
-            HandleSpec.builder(Objects.requireNonNull(kind, "quota kind")); // validates the name
+            Objects.requireNonNull(kind, "quota kind");
+            try {
+                HandleSpec.builder(kind);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("quota kind is not a valid kind: " + e.getMessage(), e);
+            }
             if (limit < 1) {
                 throw new IllegalArgumentException("quota for '" + kind + "' must be at least 1: " + limit);
             }
@@ -475,7 +487,8 @@ public final class GuardConfig {
         public GuardConfig build() {
             if (watchdogTick.compareTo(cleanupInterval) > 0) {
                 throw new IllegalArgumentException("watchdogTick (" + watchdogTick
-                        + ") must not be longer than cleanupInterval (" + cleanupInterval + ")");
+                        + ", RESOURCEGUARD_WATCHDOG_TICK) must not be longer than cleanupInterval ("
+                        + cleanupInterval + ", RESOURCE_CLEANUP_INTERVAL)");
             }
             return new GuardConfig(this);
         }

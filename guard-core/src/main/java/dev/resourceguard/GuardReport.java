@@ -12,7 +12,7 @@ import java.util.Map;
  * @param guardName the guard's name
  * @param time when the snapshot was taken
  * @param totals guard-wide counters since start
- * @param kinds per kind: open, cancelling, closed by cause, quota
+ * @param kinds per kind: open (including cancelling), cancelling, closed by cause
  * @param oldest the oldest open handles, oldest first
  * @param stuck threads currently declared stuck
  * @param quotas quota usage per kind
@@ -89,8 +89,7 @@ public record GuardReport(
     }
 
     /** A thread the guard declared stuck, with where it is now. */
-    public record StuckThread(
-            long handleId, String handle, String thread, long stuckMillis, List<String> stack) {
+    public record StuckThread(long handleId, String handle, String thread, long stuckMillis, List<String> stack) {
         public StuckThread {
             stack = List.copyOf(stack);
         }

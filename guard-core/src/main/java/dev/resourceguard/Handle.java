@@ -48,6 +48,22 @@ public interface Handle<T> extends HandleView, AutoCloseable {
     boolean cancel();
 
     /**
+     * As {@link #cancel()}, with the cause the handle will close with: {@link CloseCause#TIMED_OUT} for
+     * a straggler a caller gave up on, {@link CloseCause#SWEPT}, {@link CloseCause#SHUTDOWN}...
+     *
+     * @throws IllegalArgumentException if the cause is not a forced one ({@link CloseCause#wasForced()})
+     */
+    boolean cancel(CloseCause cause);
+
+    /**
+     * Closes now what the escalation ladder would close after the grace period: for a handle whose
+     * thread is still running, its children (with the pending cancel cause, or {@link
+     * CloseCause#CANCELLED}); for any other handle, the handle itself. For callers that cannot wait for
+     * the ladder, such as a gather returning at its timeout.
+     */
+    void forceClose();
+
+    /**
      * Makes this handle the current owner on the calling thread, and the calling thread its runner:
      * handles opened on this thread until the scope closes become its children, and cancelling it
      * interrupts this thread. Scopes nest; close them in reverse order (try-with-resources).

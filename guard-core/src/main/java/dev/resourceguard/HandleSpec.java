@@ -182,7 +182,9 @@ public final class HandleSpec<T> {
                 + (name == null ? "" : ", name=" + name)
                 + ", timeout=" + (timeoutNanos == 0 ? "none" : Duration.ofNanos(timeoutNanos))
                 + ", leakThreshold="
-                + (leakThresholdNanos < 0 ? "default" : leakThresholdNanos == 0 ? "off" : Duration.ofNanos(leakThresholdNanos))
+                + (leakThresholdNanos < 0
+                        ? "default"
+                        : leakThresholdNanos == 0 ? "off" : Duration.ofNanos(leakThresholdNanos))
                 + ", cancel=" + (cancelAction != null) + ", close=" + (closeAction != null)
                 + ", costBytes=" + costBytes + ", protected=" + protect
                 + ", interruptRunner=" + interruptRunner + ", forbidOwnerInterrupt=" + forbidOwnerInterrupt

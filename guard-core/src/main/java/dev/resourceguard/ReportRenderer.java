@@ -1,6 +1,10 @@
 package dev.resourceguard;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -295,254 +299,112 @@ final class ReportRenderer {
     // ---- JSON
 
     static String json(GuardReport r) {
-        Json j = new Json();
-        j.beginObject();
-        j.name("guardName").value(r.guardName());
-        j.name("time").value(r.time());
-        j.name("totals");
-        totals(j, r.totals());
-        j.name("kinds").beginArray();
-        for (GuardReport.KindSummary k : r.kinds()) {
-            j.beginObject();
-            j.name("kind").value(k.kind());
-            j.name("open").value(k.open());
-            j.name("cancelling").value(k.cancelling());
-            j.name("closedByCause").beginObject();
-            for (CloseCause c : CloseCause.values()) {
-                Long n = k.closedByCause().get(c);
-                if (n != null) {
-                    j.name(c.name()).value(n);
-                }
-            }
-            j.endObject();
-            j.endObject();
-        }
-        j.endArray();
-        j.name("oldest").beginArray();
-        for (GuardReport.HandleInfo h : r.oldest()) {
-            handle(j, h);
-        }
-        j.endArray();
-        j.name("stuck").beginArray();
-        for (GuardReport.StuckThread t : r.stuck()) {
-            j.beginObject();
-            j.name("handleId").value(t.handleId());
-            j.name("handle").value(t.handle());
-            j.name("thread").value(t.thread());
-            j.name("stuckMillis").value(t.stuckMillis());
-            j.name("stack").strings(t.stack());
-            j.endObject();
-        }
-        j.endArray();
-        j.name("quotas").beginArray();
-        for (GuardReport.QuotaInfo q : r.quotas()) {
-            j.beginObject();
-            j.name("kind").value(q.kind());
-            j.name("limit").value(q.limit());
-            j.name("inUse").value(q.inUse());
-            j.name("waiting").value(q.waiting());
-            j.endObject();
-        }
-        j.endArray();
-        j.name("memory");
-        memory(j, r.memory());
-        j.name("recentEvents").beginArray();
-        for (GuardEvent e : r.recentEvents()) {
-            event(j, e);
-        }
-        j.endArray();
-        j.endObject();
-        return j.toString();
+        StringBuilder b = new StringBuilder(4096);
+        value(b, r);
+        return b.toString();
     }
 
-    private static void totals(Json j, GuardReport.Totals t) {
-        if (t == null) {
-            j.nullValue();
-            return;
+    /**
+     * Writes any value of the model. A record is an object of its components, in declaration order, so
+     * the JSON names are the component names and a component added to the model shows up here by itself.
+     */
+    private static void value(StringBuilder b, Object v) {
+        if (v instanceof Optional<?> o) {
+            v = o.orElse(null);
         }
-        j.beginObject();
-        j.name("opened").value(t.opened());
-        j.name("open").value(t.open());
-        j.name("closed").value(t.closed());
-        j.name("deadlinesExceeded").value(t.deadlinesExceeded());
-        j.name("forceClosed").value(t.forceClosed());
-        j.name("stuck").value(t.stuck());
-        j.name("leaksSuspected").value(t.leaksSuspected());
-        j.name("leaked").value(t.leaked());
-        j.name("swept").value(t.swept());
-        j.name("quotaTimeouts").value(t.quotaTimeouts());
-        j.name("actionFailures").value(t.actionFailures());
-        j.name("actionsHung").value(t.actionsHung());
-        j.endObject();
-    }
-
-    private static void handle(Json j, GuardReport.HandleInfo h) {
-        j.beginObject();
-        j.name("id").value(h.id());
-        j.name("kind").value(h.kind());
-        j.name("name").value(h.name());
-        j.name("state").value(h.state());
-        j.name("ageMillis").value(h.ageMillis());
-        j.name("remainingMillis").value(h.remainingMillis());
-        j.name("idleMillis").value(h.idleMillis());
-        j.name("costBytes").value(h.costBytes());
-        j.name("isProtected").value(h.isProtected());
-        j.name("stuck").value(h.stuck());
-        j.name("runner").value(h.runner());
-        j.name("ownerChain").strings(h.ownerChain());
-        j.name("allocationSite").strings(h.allocationSite());
-        j.endObject();
-    }
-
-    private static void memory(Json j, GuardReport.MemoryInfo m) {
-        if (m == null) {
-            j.nullValue();
-            return;
-        }
-        j.beginObject();
-        j.name("heapUsedBytes").value(m.heapUsedBytes());
-        j.name("heapMaxBytes").value(m.heapMaxBytes());
-        j.name("processResidentBytes").value(m.processResidentBytes());
-        j.name("limitBytes").value(m.limitBytes());
-        j.name("limitSource").value(m.limitSource());
-        j.name("level").value(m.level());
-        j.endObject();
-    }
-
-    private static void event(Json j, GuardEvent e) {
-        j.beginObject();
-        j.name("type").value(e.type());
-        j.name("time").value(e.time());
-        j.name("handleId").value(e.handleId());
-        j.name("kind").value(e.kind());
-        j.name("name").value(e.name());
-        j.name("cause").value(e.cause());
-        j.name("message").value(e.message());
-        j.name("threadName").value(e.threadName());
-        j.name("stack").frames(e.stack());
-        j.name("allocationSite");
-        Optional<Throwable> site = e.allocationSite();
-        if (site.isPresent()) {
-            j.frames(site.get().getStackTrace());
+        if (v == null || v instanceof Double d && !Double.isFinite(d)) {
+            b.append("null");
+        } else if (v instanceof String s) {
+            quote(b, s);
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else if (v instanceof Enum<?> e) {
+            quote(b, e.name());
+        } else if (v instanceof Instant || v instanceof StackTraceElement) {
+            quote(b, v.toString());
+        } else if (v instanceof Record record) {
+            record(b, record);
+        } else if (v instanceof GuardEvent e) {
+            event(b, e);
+        } else if (v instanceof Map<?, ?> map) {
+            map(b, map);
+        } else if (v instanceof Collection<?> list) {
+            array(b, list);
+        } else if (v instanceof StackTraceElement[] frames) {
+            array(b, Arrays.asList(frames));
+        } else if (v instanceof Throwable site) {
+            array(b, Arrays.asList(site.getStackTrace()));
         } else {
-            j.nullValue();
+            quote(b, v.toString());
         }
-        j.endObject();
     }
 
-    /** A minimal streaming writer: it places the commas, the caller places the names. */
-    private static final class Json {
-        private final StringBuilder b = new StringBuilder(4096);
-        private boolean first = true;
-        private boolean afterName;
+    private static void record(StringBuilder b, Record r) {
+        b.append('{');
+        RecordComponent[] components = r.getClass().getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            Object v;
+            try {
+                v = components[i].getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + components[i], e);
+            }
+            field(b, i, components[i].getName(), v);
+        }
+        b.append('}');
+    }
 
-        private void separate() {
-            if (afterName) {
-                afterName = false;
-            } else if (!first) {
+    private static void event(StringBuilder b, GuardEvent e) {
+        b.append('{');
+        field(b, 0, "type", e.type());
+        field(b, 1, "time", e.time());
+        field(b, 2, "handleId", e.handleId());
+        field(b, 3, "kind", e.kind());
+        field(b, 4, "name", e.name());
+        field(b, 5, "cause", e.cause());
+        field(b, 6, "message", e.message());
+        field(b, 7, "threadName", e.threadName());
+        field(b, 8, "stack", e.stack());
+        field(b, 9, "allocationSite", e.allocationSite());
+        b.append('}');
+    }
+
+    /** An object's entries: enum keys by name in declaration order, other keys in sorted order. */
+    private static void map(StringBuilder b, Map<?, ?> map) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
+        entries.sort((x, y) -> x.getKey() instanceof Enum<?> ex && y.getKey() instanceof Enum<?> ey
+                ? Integer.compare(ex.ordinal(), ey.ordinal())
+                : key(x).compareTo(key(y)));
+        b.append('{');
+        for (int i = 0; i < entries.size(); i++) {
+            field(b, i, key(entries.get(i)), entries.get(i).getValue());
+        }
+        b.append('}');
+    }
+
+    private static String key(Map.Entry<?, ?> entry) {
+        return entry.getKey() instanceof Enum<?> e ? e.name() : String.valueOf(entry.getKey());
+    }
+
+    private static void array(StringBuilder b, Collection<?> items) {
+        b.append('[');
+        int i = 0;
+        for (Object item : items) {
+            if (i++ > 0) {
                 b.append(',');
             }
-            first = false;
+            value(b, item);
         }
+        b.append(']');
+    }
 
-        Json beginObject() {
-            separate();
-            b.append('{');
-            first = true;
-            return this;
+    private static void field(StringBuilder b, int index, String name, Object v) {
+        if (index > 0) {
+            b.append(',');
         }
-
-        Json endObject() {
-            b.append('}');
-            first = false;
-            return this;
-        }
-
-        Json beginArray() {
-            separate();
-            b.append('[');
-            first = true;
-            return this;
-        }
-
-        Json endArray() {
-            b.append(']');
-            first = false;
-            return this;
-        }
-
-        Json name(String name) {
-            separate();
-            quote(b, name);
-            b.append(':');
-            afterName = true;
-            return this;
-        }
-
-        Json nullValue() {
-            separate();
-            b.append("null");
-            return this;
-        }
-
-        Json value(String s) {
-            if (s == null) {
-                return nullValue();
-            }
-            separate();
-            quote(b, s);
-            return this;
-        }
-
-        Json value(long n) {
-            separate();
-            b.append(n);
-            return this;
-        }
-
-        Json value(Long n) {
-            return n == null ? nullValue() : value(n.longValue());
-        }
-
-        Json value(boolean v) {
-            separate();
-            b.append(v);
-            return this;
-        }
-
-        Json value(Enum<?> e) {
-            return value(e == null ? null : e.name());
-        }
-
-        Json value(Instant t) {
-            return value(t == null ? null : t.toString());
-        }
-
-        Json value(Optional<?> o) {
-            Object v = o.orElse(null);
-            return v instanceof Enum<?> ? value((Enum<?>) v) : value(v == null ? null : v.toString());
-        }
-
-        Json strings(List<String> list) {
-            beginArray();
-            for (String s : list) {
-                value(s);
-            }
-            return endArray();
-        }
-
-        Json frames(StackTraceElement[] stack) {
-            beginArray();
-            for (StackTraceElement f : stack) {
-                value(f.toString());
-            }
-            return endArray();
-        }
-
-        @Override
-        public String toString() {
-            return b.toString();
-        }
+        quote(b, name);
+        b.append(':');
+        value(b, v);
     }
 
     /**
@@ -572,11 +434,6 @@ final class ReportRenderer {
     }
 
     private static void unicodeEscape(StringBuilder b, char c) {
-        b.append("\\u");
-        String hex = Integer.toHexString(c);
-        for (int pad = hex.length(); pad < 4; pad++) {
-            b.append('0');
-        }
-        b.append(hex);
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
     }
 }

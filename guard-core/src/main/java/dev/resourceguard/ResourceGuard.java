@@ -19,7 +19,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Usually one per application.
+ * <p>Thread-safe. Usually one per application. A guard runs a daemon watchdog thread named {@code
+ * resourceguard-<name>-watchdog} and a small daemon pool of action threads named {@code
+ * resourceguard-<name>-action-<n>}; {@link #close()} stops them (waiting up to the shutdown timeout).
  */
 public interface ResourceGuard extends AutoCloseable {
 
@@ -69,8 +71,17 @@ public interface ResourceGuard extends AutoCloseable {
     /** The handle that owns what the calling thread opens now, if any. */
     Optional<HandleView> currentOwner();
 
-    /** The open handles (a snapshot), oldest first. */
+    /**
+     * The open handles (a snapshot), oldest first: those {@link HandleState#OPEN} or {@link
+     * HandleState#CANCELLING}; a handle whose close action is still running is already closed.
+     */
     List<HandleView> openHandles();
+
+    /**
+     * The open handles registered with {@code spec} (the same instance), oldest first. For adapters
+     * that need their own handles back, for example an executor shutting down.
+     */
+    <T> List<Handle<T>> openHandles(HandleSpec<T> spec);
 
     /** A snapshot of the guard's state. */
     GuardReport report();

@@ -57,8 +57,8 @@ class DeadlineTest {
         assertEquals(CloseCause.TIMED_OUT, h.closeCause().orElseThrow());
         assertEquals(1, cancels.get());
         assertEquals(1, g.stats().deadlinesExceeded());
-        assertTrue(events.stream().anyMatch(e -> e.type() == GuardEvent.Type.DEADLINE_EXCEEDED
-                && e.handleId() == h.id()));
+        assertTrue(
+                events.stream().anyMatch(e -> e.type() == GuardEvent.Type.DEADLINE_EXCEEDED && e.handleId() == h.id()));
         HandleClosedException ex = assertThrows(HandleClosedException.class, h::checkOpen);
         assertTrue(ex.getMessage().endsWith("already closed (cause=TIMED_OUT)"), ex.getMessage());
     }
@@ -84,7 +84,8 @@ class DeadlineTest {
     @Test
     void taskPastDeadlineIsInterruptedAndClosesTimedOut() throws Exception {
         ResourceGuard g = guard(TestSupport.fast());
-        DeadlineExceededException ex = assertThrows(DeadlineExceededException.class,
+        DeadlineExceededException ex = assertThrows(
+                DeadlineExceededException.class,
                 () -> g.runTask("sleepy", Duration.ofMillis(50), () -> {
                     Thread.sleep(60_000);
                     return "never";
@@ -110,19 +111,23 @@ class DeadlineTest {
         AtomicReference<CloseCause> childClosed = new AtomicReference<>();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        Thread worker = new Thread(() -> {
-            Handle<String> task = g.openTask("spinner", Duration.ofMillis(50));
-            try (Scope s = task.enter()) {
-                g.track(new Object(), HandleSpec.builder("socket")
-                        .onClose((r, c) -> childClosed.set(c))
-                        .trackReachability(false)
-                        .build());
-                spinIgnoringInterrupts(release);
-            } finally {
-                task.close();
-                done.countDown();
-            }
-        }, "spinning-worker");
+        Thread worker = new Thread(
+                () -> {
+                    Handle<String> task = g.openTask("spinner", Duration.ofMillis(50));
+                    try (Scope s = task.enter()) {
+                        g.track(
+                                new Object(),
+                                HandleSpec.builder("socket")
+                                        .onClose((r, c) -> childClosed.set(c))
+                                        .trackReachability(false)
+                                        .build());
+                        spinIgnoringInterrupts(release);
+                    } finally {
+                        task.close();
+                        done.countDown();
+                    }
+                },
+                "spinning-worker");
         worker.start();
 
         await().until(() -> childClosed.get() != null);
@@ -133,7 +138,8 @@ class DeadlineTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals("spinning-worker", stuck.threadName().orElseThrow());
-        assertTrue(java.util.Arrays.stream(stuck.stack())
+        assertTrue(
+                java.util.Arrays.stream(stuck.stack())
                         .anyMatch(f -> f.getMethodName().equals("spinIgnoringInterrupts")),
                 "the stuck event names the spinning method");
         assertEquals(1, g.stats().stuckNow());

@@ -159,7 +159,8 @@ class EnvironmentConfigTest {
                 Arguments.of("RESOURCEGUARD_STUCK_GRACE", "-1ms", "stuckGrace must not be negative: PT-0.001S"),
                 Arguments.of("RESOURCEGUARD_IDLE_THRESHOLD", "-1m", "idleThreshold must not be negative: PT-1M"),
                 Arguments.of("RESOURCEGUARD_QUOTAS", "browser=0", "quota for 'browser' must be at least 1: 0"),
-                Arguments.of("RESOURCEGUARD_QUOTAS", "Browser=2", "kind must be lower case"),
+                Arguments.of(
+                        "RESOURCEGUARD_QUOTAS", "Browser=2", "quota kind is not a valid kind: kind must be lower case"),
                 Arguments.of("RESOURCEGUARD_ACQUIRE_TIMEOUT", "-1", "acquireTimeout must not be negative: PT-1S"),
                 Arguments.of("RESOURCEGUARD_ACTION_THREADS", "0", "actionThreads must be between 1 and 64: 0"),
                 Arguments.of("RESOURCEGUARD_ACTION_TIMEOUT", "0ms", "actionTimeout must be positive: PT0S"),
@@ -412,7 +413,9 @@ class EnvironmentConfigTest {
                 Map.of("RESOURCE_CLEANUP_INTERVAL", "0.005", "RESOURCEGUARD_QUOTAS", "browser=2"), NONE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
         assertTrue(
-                e.getMessage().contains("watchdogTick (PT0.01S) must not be longer than cleanupInterval (PT0.005S)"),
+                e.getMessage()
+                        .contains("watchdogTick (PT0.01S, RESOURCEGUARD_WATCHDOG_TICK) must not be longer than"
+                                + " cleanupInterval (PT0.005S, RESOURCE_CLEANUP_INTERVAL)"),
                 e.getMessage());
         GuardConfig config =
                 builder.watchdogTick(Duration.ofMillis(5)).quota("browser", 4).build();

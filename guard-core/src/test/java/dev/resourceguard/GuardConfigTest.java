@@ -26,7 +26,9 @@ class GuardConfigTest {
     /** What each setter says about a bad value: the setting, the rule and the value. */
     static Stream<Arguments> badValues() {
         return Stream.of(
-                bad("name must not be blank: ' '", b -> b.name(" ")),
+                bad("name must be 1 to 64 letters, digits, '.', '_' or '-': ' '", b -> b.name(" ")),
+                bad("name must be 1 to 64 letters, digits, '.', '_' or '-': 'a b'", b -> b.name("a b")),
+                bad("quota kind is not a valid kind", b -> b.quota("Browser", 2)),
                 bad("maxTaskDuration must be positive: PT0S", b -> b.maxTaskDuration(Duration.ZERO)),
                 bad("maxTaskDuration must be positive: PT-1S", b -> b.maxTaskDuration(Duration.ofSeconds(-1))),
                 bad("cleanupInterval must be positive: PT0S", b -> b.cleanupInterval(Duration.ZERO)),
@@ -268,7 +270,10 @@ class GuardConfigTest {
         GuardConfig.Builder builder =
                 GuardConfig.builder().watchdogTick(Duration.ofMillis(500)).cleanupInterval(Duration.ofMillis(200));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
-        assertEquals("watchdogTick (PT0.5S) must not be longer than cleanupInterval (PT0.2S)", e.getMessage());
+        assertEquals(
+                "watchdogTick (PT0.5S, RESOURCEGUARD_WATCHDOG_TICK) must not be longer than cleanupInterval"
+                        + " (PT0.2S, RESOURCE_CLEANUP_INTERVAL)",
+                e.getMessage());
         GuardConfig equal = builder.cleanupInterval(Duration.ofMillis(500)).build();
         assertEquals(equal.cleanupInterval(), equal.watchdogTick());
     }

@@ -21,9 +21,10 @@ class HandleSpecTest {
         rejects("kind", () -> HandleSpec.builder(null));
         rejects("timeout must be positive: PT-1S", () -> HandleSpec.builder("x").timeout(Duration.ofSeconds(-1)));
         rejects("timeout must be positive: PT0S", () -> HandleSpec.builder("x").timeout(Duration.ZERO));
-        rejects("leakThreshold must not be negative: PT-0.001S",
-                () -> HandleSpec.builder("x").leakThreshold(Duration.ofMillis(-1)));
-        rejects("costBytes must not be negative: -5", () -> HandleSpec.builder("x").costBytes(-5));
+        rejects("leakThreshold must not be negative: PT-0.001S", () -> HandleSpec.builder("x")
+                .leakThreshold(Duration.ofMillis(-1)));
+        rejects("costBytes must not be negative: -5", () -> HandleSpec.builder("x")
+                .costBytes(-5));
         rejects("name must not be blank", () -> HandleSpec.builder("x").name(" "));
         rejects("cancel action", () -> HandleSpec.builder("x").onCancel(null));
     }
@@ -33,14 +34,16 @@ class HandleSpecTest {
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast().build())) {
             rejects("resource", () -> guard.track(null, HandleSpec.of("x")));
             rejects("spec", () -> guard.track("r", null));
-            rejects("timeout must not be negative: PT-1S",
+            rejects(
+                    "timeout must not be negative: PT-1S",
                     () -> guard.track("r", HandleSpec.of("x"), "n", Duration.ofSeconds(-1)));
             rejects("name must not be blank", () -> guard.track("r", HandleSpec.of("x"), "", null));
             rejects("task timeout must be positive: PT0S", () -> guard.openTask("t", Duration.ZERO));
             Handle<String> h = guard.track("r", HandleSpec.of("x"));
             rejects("costBytes must not be negative: -1", () -> h.setCostBytes(-1));
             rejects("not a handle of a ResourceGuard", () -> h.transferTo(new FakeHandle()));
-            try (ResourceGuard other = ResourceGuard.create(TestSupport.fast().name("other").build())) {
+            try (ResourceGuard other =
+                    ResourceGuard.create(TestSupport.fast().name("other").build())) {
                 Handle<String> foreign = other.track("f", HandleSpec.of("x"));
                 rejects("belongs to guard 'other', not to 'test'", () -> h.transferTo(foreign));
                 foreign.close();
@@ -51,8 +54,7 @@ class HandleSpecTest {
 
     @Test
     void toStringShowsTheSettings() {
-        HandleSpec<AutoCloseable> spec = HandleSpec.<AutoCloseable>closing("client")
-                .toBuilder()
+        HandleSpec<AutoCloseable> spec = HandleSpec.<AutoCloseable>closing("client").toBuilder()
                 .timeout(Duration.ofSeconds(3))
                 .costBytes(1024)
                 .build();
@@ -80,6 +82,14 @@ class HandleSpecTest {
         public boolean cancel() {
             return false;
         }
+
+        @Override
+        public boolean cancel(CloseCause cause) {
+            return false;
+        }
+
+        @Override
+        public void forceClose() {}
 
         @Override
         public Scope enter() {

@@ -41,7 +41,8 @@ class LeakTest {
                     .orElseThrow();
             assertTrue(leak.message().contains("garbage collected"), leak.message());
             StackTraceElement[] site = leak.allocationSite().orElseThrow().getStackTrace();
-            assertTrue(Arrays.stream(site).anyMatch(f -> f.getMethodName().equals("openAndForget")),
+            assertTrue(
+                    Arrays.stream(site).anyMatch(f -> f.getMethodName().equals("openAndForget")),
                     "the allocation site names the method that opened the handle");
             assertEquals(1, guard.stats().leaked());
             await().until(() -> guard.openHandles().isEmpty());
@@ -68,10 +69,12 @@ class LeakTest {
                 .build())) {
             Handle<Object> h = guard.track(new Object(), HandleSpec.of("connection"));
             ticker.advance(Duration.ofSeconds(59));
-            Handle<Object> probe = guard.track(new Object(), HandleSpec.builder("probe")
-                    .timeout(Duration.ofMillis(1))
-                    .leakThreshold(Duration.ZERO)
-                    .build());
+            Handle<Object> probe = guard.track(
+                    new Object(),
+                    HandleSpec.builder("probe")
+                            .timeout(Duration.ofMillis(1))
+                            .leakThreshold(Duration.ZERO)
+                            .build());
             ticker.advance(Duration.ofMillis(1));
             await().until(() -> probe.state() == HandleState.CLOSED || probe.state() == HandleState.CANCELLING);
             assertEquals(0, count(events, GuardEvent.Type.LEAK_SUSPECTED), "not before the threshold");
@@ -88,10 +91,12 @@ class LeakTest {
 
             ticker.advance(Duration.ofMinutes(10));
             // a later deadline proves the watchdog ran after the advance
-            Handle<Object> probe2 = guard.track(new Object(), HandleSpec.builder("probe")
-                    .timeout(Duration.ofMillis(1))
-                    .leakThreshold(Duration.ZERO)
-                    .build());
+            Handle<Object> probe2 = guard.track(
+                    new Object(),
+                    HandleSpec.builder("probe")
+                            .timeout(Duration.ofMillis(1))
+                            .leakThreshold(Duration.ZERO)
+                            .build());
             ticker.advance(Duration.ofMillis(1));
             await().until(() -> probe2.state() != HandleState.OPEN);
             assertEquals(1, count(events, GuardEvent.Type.LEAK_SUSPECTED), "reported once");
@@ -109,14 +114,16 @@ class LeakTest {
                 .ticker(ticker)
                 .leakThreshold(Duration.ofSeconds(1))
                 .build())) {
-            Handle<Object> h = guard.track(new Object(), HandleSpec.builder("pool")
-                    .leakThreshold(Duration.ZERO)
-                    .build());
+            Handle<Object> h = guard.track(
+                    new Object(),
+                    HandleSpec.builder("pool").leakThreshold(Duration.ZERO).build());
             ticker.advance(Duration.ofHours(1));
-            Handle<Object> probe = guard.track(new Object(), HandleSpec.builder("probe")
-                    .timeout(Duration.ofMillis(1))
-                    .leakThreshold(Duration.ZERO)
-                    .build());
+            Handle<Object> probe = guard.track(
+                    new Object(),
+                    HandleSpec.builder("probe")
+                            .timeout(Duration.ofMillis(1))
+                            .leakThreshold(Duration.ZERO)
+                            .build());
             ticker.advance(Duration.ofMillis(1));
             await().until(() -> probe.state() != HandleState.OPEN);
             assertEquals(0, guard.stats().leaksSuspected());

@@ -23,9 +23,11 @@ class LifecycleTest {
     void eightThreadsClosingOneHandleRunTheCloseActionOnce() throws Exception {
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast().build())) {
             AtomicInteger closes = new AtomicInteger();
-            Handle<Object> h = guard.track(new Object(), HandleSpec.builder("res")
-                    .onClose((r, c) -> closes.incrementAndGet())
-                    .build());
+            Handle<Object> h = guard.track(
+                    new Object(),
+                    HandleSpec.builder("res")
+                            .onClose((r, c) -> closes.incrementAndGet())
+                            .build());
             CyclicBarrier start = new CyclicBarrier(8);
             AtomicInteger winners = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
@@ -73,11 +75,13 @@ class LifecycleTest {
     @Test
     void closeActionFailureIsReportedAndTheHandleStillCloses() {
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast().build())) {
-            Handle<Object> h = guard.track(new Object(), HandleSpec.builder("res")
-                    .onClose((r, c) -> {
-                        throw new java.io.IOException("disk on fire");
-                    })
-                    .build());
+            Handle<Object> h = guard.track(
+                    new Object(),
+                    HandleSpec.builder("res")
+                            .onClose((r, c) -> {
+                                throw new java.io.IOException("disk on fire");
+                            })
+                            .build());
             h.close();
             assertEquals(HandleState.CLOSED, h.state());
             assertEquals(1, guard.stats().actionFailures());
@@ -136,14 +140,16 @@ class LifecycleTest {
                 .actionTimeout(Duration.ofSeconds(30))
                 .build());
         CountDownLatch never = new CountDownLatch(1);
-        Handle<Object> stubborn = guard.track(new Object(), HandleSpec.builder("stubborn")
-                .onClose((r, c) -> never.await())
-                .build());
+        Handle<Object> stubborn = guard.track(
+                new Object(),
+                HandleSpec.builder("stubborn").onClose((r, c) -> never.await()).build());
         ResourceGuard.ShutdownReport report = guard.shutdown();
         assertFalse(report.isClean());
         assertEquals(1, report.notClosed().size());
         assertTrue(report.notClosed().get(0).startsWith("stubborn"), report.toString());
-        assertTrue(report.took().compareTo(Duration.ofSeconds(10)) < 0, report.took().toString());
+        assertTrue(
+                report.took().compareTo(Duration.ofSeconds(10)) < 0,
+                report.took().toString());
         never.countDown();
         await().until(() -> guard.openHandles().isEmpty());
         assertEquals(CloseCause.SHUTDOWN, stubborn.closeCause().orElseThrow());
@@ -151,7 +157,8 @@ class LifecycleTest {
 
     @Test
     void shutdownHookIsInstalledOnceAndRemovedOnClose() {
-        ResourceGuard guard = ResourceGuard.create(TestSupport.fast().shutdownHook(true).build());
+        ResourceGuard guard =
+                ResourceGuard.create(TestSupport.fast().shutdownHook(true).build());
         guard.installShutdownHook();
         guard.close();
         assertTrue(guard.isClosed());

@@ -71,7 +71,11 @@ class OwnershipTest {
         log.clear();
         parent.close();
         assertEquals(
-                List.of("close c CANCELLED", "close b1 CANCELLED", "close b CANCELLED", "close a CANCELLED",
+                List.of(
+                        "close c CANCELLED",
+                        "close b1 CANCELLED",
+                        "close b CANCELLED",
+                        "close a CANCELLED",
                         "close parent CANCELLED"),
                 log);
     }
@@ -190,7 +194,8 @@ class OwnershipTest {
     void scopeMustCloseOnItsThread() throws Exception {
         Handle<String> task = guard.openTask("t", Duration.ofMinutes(1));
         Scope s = task.enter();
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread other = new Thread(() -> {
             try {
                 s.close();

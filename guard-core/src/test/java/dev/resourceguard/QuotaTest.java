@@ -24,8 +24,8 @@ class QuotaTest {
             }
             Handle<String> second = guard.track("b2", HandleSpec.of("browser"));
 
-            QuotaExceededException ex = assertThrows(QuotaExceededException.class,
-                    () -> guard.track("b3", HandleSpec.of("browser")));
+            QuotaExceededException ex =
+                    assertThrows(QuotaExceededException.class, () -> guard.track("b3", HandleSpec.of("browser")));
             String m = ex.getMessage();
             assertTrue(m.contains("browser quota of 2 reached after"), m);
             assertTrue(m.contains("open=2"), m);
@@ -34,8 +34,8 @@ class QuotaTest {
             assertEquals("browser", ex.kind());
             assertEquals(2, ex.limit());
             assertEquals(1, guard.stats().quotaTimeouts());
-            assertTrue(guard.report().recentEvents().stream()
-                    .anyMatch(e -> e.type() == GuardEvent.Type.QUOTA_EXHAUSTED));
+            assertTrue(
+                    guard.report().recentEvents().stream().anyMatch(e -> e.type() == GuardEvent.Type.QUOTA_EXHAUSTED));
 
             // A waiter gets the permit as soon as a holder closes.
             GuardConfig slow = guard.config();

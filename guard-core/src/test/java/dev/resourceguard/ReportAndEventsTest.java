@@ -15,16 +15,17 @@ class ReportAndEventsTest {
 
     @Test
     void reportShowsCountsOldestHandlesOwnerChainSiteQuotasAndEvents() {
-        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast().quota("connection", 5).build())) {
+        try (ResourceGuard guard =
+                ResourceGuard.create(TestSupport.fast().quota("connection", 5).build())) {
             Handle<String> task = guard.openTask("crawl-17", Duration.ofMinutes(1));
             Handle<String> conn;
             try (Scope s = task.enter()) {
                 conn = guard.track("db", HandleSpec.of("connection"), "orders-db", null);
             }
             guard.track("x", HandleSpec.of("client")).close(CloseCause.FAILED);
-            Handle<Object> timed = guard.track(new Object(), HandleSpec.builder("client")
-                    .timeout(Duration.ofMillis(10))
-                    .build());
+            Handle<Object> timed = guard.track(
+                    new Object(),
+                    HandleSpec.builder("client").timeout(Duration.ofMillis(10)).build());
             await().until(() -> timed.state() == HandleState.CLOSED);
 
             GuardReport r = guard.report();
@@ -45,7 +46,8 @@ class ReportAndEventsTest {
             assertNull(c.remainingMillis());
             assertFalse(c.allocationSite().isEmpty(), "sites are captured in these tests");
             assertEquals(1, r.quotas().size());
-            assertEquals(new GuardReport.QuotaInfo("connection", 5, 1, 0), r.quotas().get(0));
+            assertEquals(
+                    new GuardReport.QuotaInfo("connection", 5, 1, 0), r.quotas().get(0));
             assertEquals(4, r.totals().opened());
             assertEquals(1, r.totals().deadlinesExceeded());
             assertTrue(r.memory().heapMaxBytes() > 0);
@@ -114,9 +116,9 @@ class ReportAndEventsTest {
                 .build())) {
             guard.track("a", HandleSpec.of("res"));
             // The line goes to the log; here we only check the cleanup does not disturb handles.
-            Handle<Object> probe = guard.track(new Object(), HandleSpec.builder("probe")
-                    .timeout(Duration.ofMillis(50))
-                    .build());
+            Handle<Object> probe = guard.track(
+                    new Object(),
+                    HandleSpec.builder("probe").timeout(Duration.ofMillis(50)).build());
             await().until(() -> probe.state() == HandleState.CLOSED);
             assertEquals(1, guard.stats().open("res"));
         }

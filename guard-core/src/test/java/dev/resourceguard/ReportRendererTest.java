@@ -61,7 +61,7 @@ class ReportRendererTest {
                         + "      at com.example.Site.frame0(Site.java:100)\n"),
                 text);
         assertTrue(text.contains("      at com.example.Site.frame11(Site.java:111)\n      ... 8 more\n"), text);
-        assertFalse(text.contains("frame12"), "at most 12 allocation frames");
+        assertFalse(text.contains("Site.frame12"), "at most 12 allocation frames");
 
         assertTrue(
                 text.contains("stuck threads (1):\n  'worker-1' stuck for 12.5 s in task 'crawl-17' #3\n"

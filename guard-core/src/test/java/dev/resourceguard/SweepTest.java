@@ -17,9 +17,12 @@ class SweepTest {
                 .leakThreshold(Duration.ZERO)
                 .forceCloseGrace(Duration.ofHours(1))
                 .build())) {
-            Handle<String> idle = guard.track("idle", HandleSpec.<String>builder("res").costBytes(1000).build());
-            Handle<String> busy = guard.track("busy", HandleSpec.<String>builder("res").costBytes(1000).build());
-            Handle<String> kept = guard.track("kept", HandleSpec.<String>builder("res").protect(true).build());
+            Handle<String> idle = guard.track(
+                    "idle", HandleSpec.<String>builder("res").costBytes(1000).build());
+            Handle<String> busy = guard.track(
+                    "busy", HandleSpec.<String>builder("res").costBytes(1000).build());
+            Handle<String> kept = guard.track(
+                    "kept", HandleSpec.<String>builder("res").protect(true).build());
             Handle<String> expired = guard.track("expired", HandleSpec.of("res"), "expired", Duration.ofSeconds(30));
             ticker.advance(Duration.ofMinutes(2));
             busy.touch();

@@ -94,8 +94,8 @@ final class ActionRunner {
             Running r = e.getValue();
             if (!r.hung && now - r.start - timeoutNanos >= 0) {
                 r.hung = true;
+                onHung.accept(r.what, e.getKey()); // reported before the pool grows and the queue moves on
                 grow();
-                onHung.accept(r.what, e.getKey());
                 if (running.get(e.getKey()) == r) {
                     e.getKey().interrupt();
                 }

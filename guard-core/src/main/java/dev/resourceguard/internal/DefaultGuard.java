@@ -21,17 +21,14 @@ import dev.resourceguard.Ticker;
 import dev.resourceguard.spi.ResourceKinds;
 import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -67,7 +64,6 @@ public final class DefaultGuard implements ResourceGuard {
     private final int sampleRate;
     private final boolean reachability;
 
-
     private volatile boolean closed;
     private final Object shutdownLock = new Object();
     private ShutdownReport shutdownReport;
@@ -80,7 +76,8 @@ public final class DefaultGuard implements ResourceGuard {
         this.registry = new Registry(ticker.read());
         this.events = new EventLog(config.eventBufferSize(), log);
         config.listeners().forEach(events::addListener);
-        this.actions = new ActionRunner(name, config.actionThreads(), config.actionTimeout().toNanos(), ticker, log);
+        this.actions =
+                new ActionRunner(name, config.actionThreads(), Entry.saturated(config.actionTimeout()), ticker, log);
         this.incidents = new Incidents(this, events, actions, counters);
         this.defaultLeakNanos = Entry.saturated(config.leakThreshold());
         this.acquireTimeoutNanos = Entry.saturated(config.acquireTimeout());
@@ -271,8 +268,8 @@ public final class DefaultGuard implements ResourceGuard {
             ok = ks.quota.acquire(acquireTimeoutNanos);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new GuardException("[" + name + "] interrupted while waiting for the " + ks.kind + " quota of "
-                    + ks.quota.limit);
+            throw new GuardException(
+                    "[" + name + "] interrupted while waiting for the " + ks.kind + " quota of " + ks.quota.limit);
         }
         if (!ok) {
             counters.quotaTimeouts.incrementAndGet();
@@ -306,8 +303,8 @@ public final class DefaultGuard implements ResourceGuard {
             throw new IllegalArgumentException("not a handle of a ResourceGuard: " + h);
         }
         if (e.guard != this) {
-            throw new IllegalArgumentException(e.describe() + " belongs to guard '" + e.guard.name
-                    + "', not to '" + name + "'");
+            throw new IllegalArgumentException(
+                    e.describe() + " belongs to guard '" + e.guard.name + "', not to '" + name + "'");
         }
         return e;
     }
@@ -322,7 +319,26 @@ public final class DefaultGuard implements ResourceGuard {
 
     @Override
     public List<HandleView> openHandles() {
-        return Collections.unmodifiableList(new ArrayList<>(registry.snapshot()));
+        List<HandleView> list = new ArrayList<>();
+        for (Entry e : registry.snapshot()) {
+            if (e.isOpen()) {
+                list.add(e);
+            }
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> List<Handle<T>> openHandles(HandleSpec<T> spec) {
+        Objects.requireNonNull(spec, "spec");
+        List<Handle<T>> list = new ArrayList<>();
+        for (Entry e : registry.snapshot()) {
+            if (e.spec == spec && e.isOpen()) {
+                list.add((Handle<T>) (Handle<?>) e);
+            }
+        }
+        return list;
     }
 
     @Override
@@ -342,8 +358,14 @@ public final class DefaultGuard implements ResourceGuard {
 
     void swept(Entry e, String reason) {
         counters.swept.incrementAndGet();
-        events.publish(Incidents.event(GuardEvent.Type.SWEPT, e, CloseCause.SWEPT,
-                "[" + name + "] swept " + e.describe() + " (" + reason + ")", null, null, null));
+        events.publish(Incidents.event(
+                GuardEvent.Type.SWEPT,
+                e,
+                CloseCause.SWEPT,
+                "[" + name + "] swept " + e.describe() + " (" + reason + ")",
+                null,
+                null,
+                null));
     }
 
     java.util.Collection<KindStats> kindStatsView() {
@@ -412,12 +434,16 @@ public final class DefaultGuard implements ResourceGuard {
             while (registry.size() > 0 && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(2_000_000);
             }
+            // What is still registered at the timeout could not be closed in time (its close action may
+            // still be running); list it before the pool is stopped and its threads interrupted.
+            List<String> left = registry.snapshot().stream()
+                    .map(e -> e.describe() + " " + e.state()
+                            + e.runner()
+                                    .map(t -> " on thread '" + t.getName() + "'")
+                                    .orElse(""))
+                    .collect(Collectors.toList());
             watchdog.stop();
             actions.shutdown(Math.max(0, deadline - System.nanoTime()));
-            List<String> left = registry.snapshot().stream()
-                    .map(e -> e.describe() + " " + e.state() + e.runner().map(t -> " on thread '" + t.getName() + "'")
-                            .orElse(""))
-                    .collect(Collectors.toList());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             shutdownReport = new ShutdownReport(count - left.size(), left, took);
             String msg = "[" + name + "] closed " + shutdownReport.closed() + " handle(s) in " + took.toMillis() + " ms"
@@ -443,5 +469,4 @@ public final class DefaultGuard implements ResourceGuard {
     public String toString() {
         return "ResourceGuard[" + name + (closed ? ", closed" : "") + ", open=" + registry.size() + "]";
     }
-
 }

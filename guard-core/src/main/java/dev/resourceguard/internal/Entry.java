@@ -319,6 +319,16 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         return guard.incidents.cancel(this, CloseCause.CANCELLED);
     }
 
+    @Override
+    public boolean cancel(CloseCause cause) {
+        Objects.requireNonNull(cause, "cause");
+        if (!cause.wasForced()) {
+            throw new IllegalArgumentException(
+                    "cancel cause must be a forced one (CANCELLED, TIMED_OUT, SWEPT," + " LEAKED, SHUTDOWN): " + cause);
+        }
+        return guard.incidents.cancel(this, cause);
+    }
+
     /**
      * Moves OPEN to CANCELLING with {@code cause}. Returns false if the handle was not open. Runs no
      * action; see {@link #runCancelTree}.
@@ -366,8 +376,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     }
 
     /** Force-closes what can be force-closed: the children of a running handle, or the handle itself. */
-    void forceClose() {
-        CloseCause cause = closeCause().orElse(CloseCause.TIMED_OUT);
+    @Override
+    public void forceClose() {
+        CloseCause cause = closeCause().orElse(CloseCause.CANCELLED);
         if (runner().isPresent()) {
             closeChildren(cause, this);
         } else {

@@ -17,6 +17,7 @@ final class EventLog {
     private final CopyOnWriteArrayList<GuardListener> listeners = new CopyOnWriteArrayList<>();
     /** Listeners that override {@link GuardListener#onClose}; empty means the close path skips them. */
     private final CopyOnWriteArrayList<GuardListener> closeListeners = new CopyOnWriteArrayList<>();
+
     private final Logger log;
 
     EventLog(int size, Logger log) {
@@ -38,7 +39,9 @@ final class EventLog {
 
     private static boolean overridesOnClose(GuardListener l) {
         try {
-            return l.getClass().getMethod("onClose", HandleView.class, CloseCause.class).getDeclaringClass()
+            return l.getClass()
+                            .getMethod("onClose", HandleView.class, CloseCause.class)
+                            .getDeclaringClass()
                     != GuardListener.class;
         } catch (NoSuchMethodException e) {
             return true;

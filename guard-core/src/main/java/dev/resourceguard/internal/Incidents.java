@@ -40,12 +40,11 @@ final class Incidents {
         this.counters = counters;
         this.ticker = guard.ticker;
         this.config = guard.config();
-        this.forceCloseGraceNanos = config.forceCloseGrace().toNanos();
+        this.forceCloseGraceNanos = Entry.saturated(config.forceCloseGrace());
         this.siteMode = config.allocationSites();
         this.sampleRate = config.allocationSiteSampleRate();
         this.logTasks = config.logTaskPerformance();
     }
-
 
     void runClose(Entry e, CloseCause cause) {
         try {
@@ -92,7 +91,8 @@ final class Incidents {
         }
         counters.deadlinesExceeded.incrementAndGet();
         String msg = "[" + name + "] " + e.describe() + " exceeded its deadline of " + millis(e.deadline - e.openedAt)
-                + " ms; cancelling" + (e.runner().map(t -> " (thread '" + t.getName() + "')").orElse(""));
+                + " ms; cancelling"
+                + (e.runner().map(t -> " (thread '" + t.getName() + "')").orElse(""));
         log.info(msg);
         events.publish(event(GuardEvent.Type.DEADLINE_EXCEEDED, e, CloseCause.TIMED_OUT, msg, null, null, null));
         actions.execute("cancel " + e.describe(), () -> e.runCancelTree(CloseCause.TIMED_OUT));
@@ -124,8 +124,8 @@ final class Incidents {
             String msg = "[" + name + "] " + e.describe() + " is stuck: thread '" + thread.getName()
                     + "' ignored cancel and forced close; " + millis(now - e.deadline) + " ms past its deadline";
             log.warn("{}; it is at:{}", msg, formatStack(stack, 30));
-            events.publish(event(
-                    GuardEvent.Type.STUCK, e, e.closeCause().orElse(null), msg, null, stack, thread.getName()));
+            events.publish(
+                    event(GuardEvent.Type.STUCK, e, e.closeCause().orElse(null), msg, null, stack, thread.getName()));
             try {
                 e.spec.hooks().stuck(e, thread, stack);
             } catch (RuntimeException ex) {
@@ -138,7 +138,13 @@ final class Incidents {
         counters.stuckNow.decrementAndGet();
         String msg = "[" + name + "] stuck " + e.describe() + " returned after " + millis(stuckNanos) + " ms";
         log.info(msg);
-        events.publish(event(GuardEvent.Type.STUCK_RETURNED, e, e.closeCause().orElse(null), msg, null, null,
+        events.publish(event(
+                GuardEvent.Type.STUCK_RETURNED,
+                e,
+                e.closeCause().orElse(null),
+                msg,
+                null,
+                null,
                 Thread.currentThread().getName()));
         try {
             e.spec.hooks().stuckReturned(e, Duration.ofNanos(stuckNanos));
@@ -168,8 +174,8 @@ final class Incidents {
                     + config.actionTimeout().toMillis() + " ms on thread '" + thread.getName()
                     + "'; interrupting it and adding a thread";
             log.warn("{}; it is at:{}", msg, formatStack(thread.getStackTrace(), 15));
-            events.publish(event(GuardEvent.Type.ACTION_HUNG, null, null, msg, null, thread.getStackTrace(),
-                    thread.getName()));
+            events.publish(event(
+                    GuardEvent.Type.ACTION_HUNG, null, null, msg, null, thread.getStackTrace(), thread.getName()));
         });
     }
 
@@ -183,8 +189,8 @@ final class Incidents {
             log.warn("{}; {}", msg, siteText(e));
             events.publish(event(GuardEvent.Type.LEAKED, e, cause, msg, e.site, null, null));
         } else if (e.leakReported) {
-            String msg = "[" + name + "] " + e.describe() + ", reported as a suspected leak, was closed ("
-                    + cause + ") after " + seconds(ticker.read() - e.openedAt) + " s";
+            String msg = "[" + name + "] " + e.describe() + ", reported as a suspected leak, was closed (" + cause
+                    + ") after " + seconds(ticker.read() - e.openedAt) + " s";
             log.info(msg);
             events.publish(event(GuardEvent.Type.LEAK_RETURNED, e, cause, msg, e.site, null, null));
         }
@@ -213,11 +219,17 @@ final class Incidents {
                 .sorted((a, b) -> a.kind.compareTo(b.kind))
                 .forEach(k -> sb.append(' ').append(k.kind).append('=').append(k.open.sum()));
         Runtime rt = Runtime.getRuntime();
-        sb.append("; stuck=").append(counters.stuckNow.get())
-                .append("; leaks=").append(counters.leaked.get())
-                .append("; deadlines exceeded=").append(counters.deadlinesExceeded.get())
-                .append("; heap=").append((rt.totalMemory() - rt.freeMemory()) >> 20).append('/')
-                .append(rt.maxMemory() >> 20).append(" MiB");
+        sb.append("; stuck=")
+                .append(counters.stuckNow.get())
+                .append("; leaks=")
+                .append(counters.leaked.get())
+                .append("; deadlines exceeded=")
+                .append(counters.deadlinesExceeded.get())
+                .append("; heap=")
+                .append((rt.totalMemory() - rt.freeMemory()) >> 20)
+                .append('/')
+                .append(rt.maxMemory() >> 20)
+                .append(" MiB");
         return sb.toString();
     }
 

@@ -25,7 +25,8 @@ final class OwnerScope implements Scope {
         }
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("scope of " + entry.describe() + " must be closed on the thread that"
-                    + " entered it (" + thread.getName() + "), not on " + Thread.currentThread().getName());
+                    + " entered it (" + thread.getName() + "), not on "
+                    + Thread.currentThread().getName());
         }
         closed = true;
         if (previous == null) {

@@ -46,8 +46,8 @@ final class ReportBuilder {
             for (CloseCause c : CloseCause.values()) {
                 closed.put(c, k.closed(c));
             }
-            kindSummaries.add(new GuardReport.KindSummary(
-                    k.kind, k.open.sum(), cancelling.getOrDefault(k.kind, 0L), closed));
+            kindSummaries.add(
+                    new GuardReport.KindSummary(k.kind, k.open.sum(), cancelling.getOrDefault(k.kind, 0L), closed));
             if (k.quota != null) {
                 quotas.add(new GuardReport.QuotaInfo(k.kind, k.quota.limit, k.quota.inUse(), k.quota.waiting()));
             }
@@ -80,7 +80,14 @@ final class ReportBuilder {
                 s.actionFailures(),
                 s.actionsHung());
         return new GuardReport(
-                g.config().name(), Instant.now(), totals, kindSummaries, oldest, stuck, quotas, memory,
+                g.config().name(),
+                Instant.now(),
+                totals,
+                kindSummaries,
+                oldest,
+                stuck,
+                quotas,
+                memory,
                 g.events.recent());
     }
 

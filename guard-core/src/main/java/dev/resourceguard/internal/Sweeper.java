@@ -41,7 +41,12 @@ final class Sweeper {
         g.counters.sweeps.incrementAndGet();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (!swept.isEmpty()) {
-            g.log.info("[{}] sweep ({}): closed {} handle(s), ~{} KiB: {}", g.name, reason, swept.size(), freed >> 10,
+            g.log.info(
+                    "[{}] sweep ({}): closed {} handle(s), ~{} KiB: {}",
+                    g.name,
+                    reason,
+                    swept.size(),
+                    freed >> 10,
                     swept);
         }
         return new SweepResult(reason, swept, freed, took);
@@ -54,7 +59,8 @@ final class Sweeper {
                 continue; // closed with an ancestor swept before it
             }
             long cost = e.costBytes();
-            boolean done = e.runner().isPresent() ? g.incidents.cancel(e, CloseCause.SWEPT) : e.closeWith(CloseCause.SWEPT);
+            boolean done =
+                    e.runner().isPresent() ? g.incidents.cancel(e, CloseCause.SWEPT) : e.closeWith(CloseCause.SWEPT);
             if (done) {
                 freed += cost;
                 out.add(e.describe() + " (" + why + ")");

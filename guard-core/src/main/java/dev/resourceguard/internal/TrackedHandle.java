@@ -35,7 +35,19 @@ final class TrackedHandle<T> implements Handle<T> {
             Throwable site) {
         // The entry refers to this facade only phantom-reachably: it is the referent, nothing else.
         this.entry = new Entry(
-                this, queue, guard, spec, stats, stripe, id, name, resource, now, timeoutNanos, leakThresholdNanos, site);
+                this,
+                queue,
+                guard,
+                spec,
+                stats,
+                stripe,
+                id,
+                name,
+                resource,
+                now,
+                timeoutNanos,
+                leakThresholdNanos,
+                site);
     }
 
     @Override
@@ -57,6 +69,16 @@ final class TrackedHandle<T> implements Handle<T> {
     @Override
     public boolean cancel() {
         return entry.cancel();
+    }
+
+    @Override
+    public boolean cancel(CloseCause cause) {
+        return entry.cancel(cause);
+    }
+
+    @Override
+    public void forceClose() {
+        entry.forceClose();
     }
 
     @Override

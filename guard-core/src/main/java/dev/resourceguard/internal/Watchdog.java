@@ -59,10 +59,10 @@ final class Watchdog implements Runnable {
         this.guard = guard;
         this.registry = registry;
         this.queue = queue;
-        this.tickNanos = guard.config().watchdogTick().toNanos();
-        this.cleanupNanos = guard.config().cleanupInterval().toNanos();
-        this.forceCloseGraceNanos = guard.config().forceCloseGrace().toNanos();
-        this.stuckGraceNanos = guard.config().stuckGrace().toNanos();
+        this.tickNanos = Entry.saturated(guard.config().watchdogTick());
+        this.cleanupNanos = Entry.saturated(guard.config().cleanupInterval());
+        this.forceCloseGraceNanos = Entry.saturated(guard.config().forceCloseGrace());
+        this.stuckGraceNanos = Entry.saturated(guard.config().stuckGrace());
         this.lastCleanup = guard.ticker.read();
         this.thread = new Thread(this, "resourceguard-" + guardName + "-watchdog");
         thread.setDaemon(true);
@@ -90,7 +90,8 @@ final class Watchdog implements Runnable {
             try {
                 tick();
             } catch (RuntimeException | Error e) {
-                guard.log.error("[{}] watchdog tick failed; continuing", guard.config().name(), e);
+                guard.log.error(
+                        "[{}] watchdog tick failed; continuing", guard.config().name(), e);
             }
             LockSupport.parkNanos(this, tickNanos);
         }

@@ -7,26 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resourceguard.CloseCause;
 import dev.resourceguard.GuardConfig;
-import dev.resourceguard.GuardListener;
-import dev.resourceguard.GuardReport;
 import dev.resourceguard.GuardStats;
-import dev.resourceguard.Handle;
-import dev.resourceguard.HandleSpec;
-import dev.resourceguard.HandleView;
 import dev.resourceguard.ResourceGuard;
-import dev.resourceguard.SweepResult;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -39,7 +32,7 @@ class GuardMetricsTest {
     private static final int QUOTA_METERS = 2;
 
     private final FakeStats stats = new FakeStats();
-    private final FakeGuard guard = new FakeGuard("crawler", stats);
+    private final ResourceGuard guard = fakeGuard("crawler", stats);
 
     @Test
     void everyMeterIsRegisteredWithDescriptionAndTags() {
@@ -201,7 +194,7 @@ class GuardMetricsTest {
         s.opened = 42;
         s.stuckNow = 7;
         s.open.put("browser", 5L);
-        new GuardMetrics(new FakeGuard("lost", s)).bindTo(registry);
+        new GuardMetrics(fakeGuard("lost", s)).bindTo(registry);
     }
 
     @Test
@@ -365,92 +358,21 @@ class GuardMetricsTest {
         }
     }
 
-    /** Only {@link #config()} and {@link #stats()}: all {@link GuardMetrics} may use. */
-    static final class FakeGuard implements ResourceGuard {
-        private final GuardConfig config;
-        private final GuardStats stats;
-
-        FakeGuard(String name, GuardStats stats) {
-            this.config = GuardConfig.builder().name(name).build();
-            this.stats = stats;
-        }
-
-        @Override
-        public GuardConfig config() {
-            return config;
-        }
-
-        @Override
-        public GuardStats stats() {
-            return stats;
-        }
-
-        @Override
-        public <T> Handle<T> track(T resource, HandleSpec<? super T> spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Handle<String> openTask(String name, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <V> V runTask(String name, Duration timeout, Callable<V> work) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<HandleView> currentOwner() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<HandleView> openHandles() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public GuardReport report() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SweepResult sweep() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addListener(GuardListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void removeListener(GuardListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void installShutdownHook() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return false;
-        }
-
-        @Override
-        public ShutdownReport shutdown() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
+    /**
+     * A guard that answers only {@code config()} and {@code stats()}, all {@link GuardMetrics} may use; a
+     * proxy, so it keeps compiling as {@link ResourceGuard} grows.
+     */
+    static ResourceGuard fakeGuard(String name, GuardStats stats) {
+        GuardConfig config = GuardConfig.builder().name(name).build();
+        InvocationHandler answers = (proxy, method, args) -> switch (method.getName()) {
+            case "config" -> config;
+            case "stats" -> stats;
+            case "toString" -> "FakeGuard[" + name + "]";
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> throw new UnsupportedOperationException(method.getName());
+        };
+        return (ResourceGuard) Proxy.newProxyInstance(
+                ResourceGuard.class.getClassLoader(), new Class<?>[] {ResourceGuard.class}, answers);
     }
 }

@@ -18,7 +18,8 @@ import org.awaitility.core.ConditionFactory;
  * <p>The settings: wait {@linkplain #AT_MOST at most 10 s}, check at once and then every {@linkplain
  * #POLL_INTERVAL 5 ms}, and poll on the calling thread (so a condition may read thread-locals such as
  * {@link dev.resourceguard.ResourceGuard#currentOwner()}, and no thread is started per wait; a condition
- * must therefore not block). The bound is a failure detector, not an expected duration: a passing wait
+ * must therefore not block). As Awaitility does by default, an exception left uncaught on any thread
+ * during the wait fails it; add {@code .dontCatchUncaughtExceptions()} where threads die on purpose. The bound is a failure detector, not an expected duration: a passing wait
  * normally takes milliseconds, and only a broken test ever waits 10 s. Override per call where needed:
  * {@code Awaits.await().atMost(Duration.ofSeconds(30))}.
  *

@@ -7,8 +7,6 @@ import dev.resourceguard.HandleView;
 import dev.resourceguard.ResourceGuard;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +77,7 @@ import org.opentest4j.AssertionFailedError;
  * (where another test's threads would be blamed) or that keep a guard across tests.
  *
  * <p>Register it once per test class, on an instance field (a fresh extension per test instance) or a
- * static one (shared by the class's tests). Instances are immutable: each {@code with*} and {@code
+ * static one (shared by the class's tests). Its settings are immutable: each {@code with*} and {@code
  * allow*} method returns a new extension. {@link #newGuard()}, {@link #guard()}, {@link #ticker()} and
  * {@link #config()} serve the test running on the calling thread (or the only test running), between
  * the extension's {@code beforeEach} and {@code afterEach}: not from a field initializer, a constructor
@@ -322,7 +320,8 @@ public final class GuardExtension implements BeforeEachCallback, AfterEachCallba
     }
 
     private void checkThreads(TestRun run, List<String> problems) {
-        if (awaitQuietly(cleanupTimeout, () -> GuardThreads.startedSince(run.threadsBefore).isEmpty())) {
+        if (awaitQuietly(cleanupTimeout, () -> GuardThreads.startedSince(run.threadsBefore)
+                .isEmpty())) {
             return;
         }
         Set<Thread> alive = GuardThreads.startedSince(run.threadsBefore);

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** One test's state in {@link GuardExtension}: its configuration, ticker, guards, and the guard threads alive before it. */
+/**
+ * One test's state in {@link GuardExtension}: its configuration, ticker and guards, and the guard threads
+ * alive before it. Thread-safe: a test may make guards from threads it started.
+ */
 final class TestRun {
     final String testName;
     final GuardConfig config;

@@ -18,6 +18,7 @@ import dev.resourceguard.ResourceGuard;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -138,7 +139,7 @@ class GuardExtensionTest {
         assertTrue(message.contains("'resourceguard-forgotten-"), message);
 
         GUARDS.forEach(ResourceGuard::close);
-        Awaits.await().until(() -> GuardExtension.guardThreads().keySet().stream()
+        Awaits.await().until(() -> GuardThreads.alive().stream()
                 .noneMatch(t -> t.getName().startsWith("resourceguard-forgotten-")));
     }
 
@@ -153,10 +154,10 @@ class GuardExtensionTest {
 
         assertEquals(3, GUARDS.size());
         assertTrue(GUARDS.stream().allMatch(ResourceGuard::isClosed));
-        Map<Thread, StackTraceElement[]> alive = GuardExtension.guardThreads();
+        Set<Thread> alive = GuardThreads.alive();
         for (ResourceGuard guard : GUARDS) {
-            String prefix = GuardExtension.THREAD_PREFIX + guard.config().name() + "-";
-            assertTrue(alive.keySet().stream().noneMatch(t -> t.getName().startsWith(prefix)), alive::toString);
+            String prefix = GuardThreads.PREFIX + guard.config().name() + "-";
+            assertTrue(alive.stream().noneMatch(t -> t.getName().startsWith(prefix)), alive::toString);
         }
     }
 
