@@ -6,6 +6,7 @@
 module dev.resourceguard {
     requires org.slf4j;
     requires java.management;
+    requires jdk.management;
     requires static micrometer.core;
 
     exports dev.resourceguard;

@@ -53,6 +53,7 @@ final class EnvironmentConfig {
                     .map(mode -> mode.name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining(", "));
     static final String TEXT = "text";
+    static final String FRACTION = "a fraction of the memory limit, like 0.85 (or a percentage, like 85%)";
 
     private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d+(?:\\.\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
@@ -148,7 +149,27 @@ final class EnvironmentConfig {
                     "RESOURCEGUARD_MAX_EXTRA_THREADS",
                     WHOLE_NUMBER,
                     EnvironmentConfig::wholeInt,
-                    GuardConfig.Builder::maxExtraThreads));
+                    GuardConfig.Builder::maxExtraThreads),
+            setting(
+                    "RESOURCEGUARD_MEMORY_MONITOR",
+                    BOOLEAN,
+                    EnvironmentConfig::bool,
+                    GuardConfig.Builder::memoryMonitor),
+            setting(
+                    "RESOURCEGUARD_MEMORY_HIGH",
+                    FRACTION,
+                    EnvironmentConfig::fraction,
+                    GuardConfig.Builder::memoryHigh),
+            setting(
+                    "RESOURCEGUARD_MEMORY_CRITICAL",
+                    FRACTION,
+                    EnvironmentConfig::fraction,
+                    GuardConfig.Builder::memoryCritical),
+            setting(
+                    "RESOURCEGUARD_MEMORY_RECOVERY",
+                    FRACTION,
+                    EnvironmentConfig::fraction,
+                    GuardConfig.Builder::memoryRecovery));
 
     private static final List<String> VARIABLES =
             SETTINGS.stream().map(s -> s.variable).collect(Collectors.toUnmodifiableList());
@@ -302,6 +323,16 @@ final class EnvironmentConfig {
             default:
                 return null;
         }
+    }
+
+    static Double fraction(String value) {
+        boolean percent = value.endsWith("%");
+        String number = percent ? value.substring(0, value.length() - 1).trim() : value;
+        if (!DECIMAL.matcher(number).matches()) {
+            return null;
+        }
+        double d = Double.parseDouble(number);
+        return percent ? d / 100 : d;
     }
 
     static Long wholeLong(String value) {

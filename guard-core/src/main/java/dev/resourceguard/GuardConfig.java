@@ -47,6 +47,11 @@ public final class GuardConfig {
     private final boolean shutdownHook;
     private final int eventBufferSize;
     private final int maxExtraThreads;
+    private final boolean memoryMonitor;
+    private final double memoryHigh;
+    private final double memoryCritical;
+    private final double memoryRecovery;
+    private final SweepPolicy sweepPolicy;
     private final Ticker ticker;
     private final List<GuardListener> listeners;
 
@@ -73,6 +78,11 @@ public final class GuardConfig {
         this.shutdownHook = b.shutdownHook;
         this.eventBufferSize = b.eventBufferSize;
         this.maxExtraThreads = b.maxExtraThreads;
+        this.memoryMonitor = b.memoryMonitor;
+        this.memoryHigh = b.memoryHigh;
+        this.memoryCritical = b.memoryCritical;
+        this.memoryRecovery = b.memoryRecovery;
+        this.sweepPolicy = b.sweepPolicy;
         this.ticker = b.ticker;
         this.listeners = List.copyOf(b.listeners);
     }
@@ -221,6 +231,34 @@ public final class GuardConfig {
         return maxExtraThreads;
     }
 
+    /**
+     * Whether the guard watches heap and process memory and sweeps under pressure (after each garbage
+     * collection and at every cleanup).
+     */
+    public boolean memoryMonitor() {
+        return memoryMonitor;
+    }
+
+    /** Memory use, as a fraction of the limit, at which the level becomes HIGH: idle, expired, leaked swept. */
+    public double memoryHigh() {
+        return memoryHigh;
+    }
+
+    /** Memory use at which the level becomes CRITICAL: emergency sweeps cancel work in policy order. */
+    public double memoryCritical() {
+        return memoryCritical;
+    }
+
+    /** Memory use below which the level returns to NORMAL, and which an emergency sweep aims for. */
+    public double memoryRecovery() {
+        return memoryRecovery;
+    }
+
+    /** The order in which emergency sweeps pick handles. */
+    public SweepPolicy sweepPolicy() {
+        return sweepPolicy;
+    }
+
     /** The time source. */
     public Ticker ticker() {
         return ticker;
@@ -255,6 +293,11 @@ public final class GuardConfig {
                 + ", shutdownHook=" + shutdownHook
                 + ", eventBufferSize=" + eventBufferSize
                 + ", maxExtraThreads=" + maxExtraThreads
+                + ", memoryMonitor=" + memoryMonitor
+                + ", memoryHigh=" + memoryHigh
+                + ", memoryCritical=" + memoryCritical
+                + ", memoryRecovery=" + memoryRecovery
+                + ", sweepPolicy=" + sweepPolicy
                 + ", ticker="
                 + (ticker == SYSTEM_TICKER ? "system" : ticker.getClass().getSimpleName())
                 + ", listeners=" + listeners.size()
@@ -291,6 +334,11 @@ public final class GuardConfig {
         private boolean shutdownHook;
         private int eventBufferSize = 256;
         private int maxExtraThreads = 16;
+        private boolean memoryMonitor = true;
+        private double memoryHigh = 0.85;
+        private double memoryCritical = 0.95;
+        private double memoryRecovery = 0.75;
+        private SweepPolicy sweepPolicy = SweepPolicy.standard();
         private Ticker ticker = SYSTEM_TICKER;
         private final List<GuardListener> listeners = new ArrayList<>();
 
@@ -319,6 +367,11 @@ public final class GuardConfig {
             this.shutdownHook = c.shutdownHook;
             this.eventBufferSize = c.eventBufferSize;
             this.maxExtraThreads = c.maxExtraThreads;
+            this.memoryMonitor = c.memoryMonitor;
+            this.memoryHigh = c.memoryHigh;
+            this.memoryCritical = c.memoryCritical;
+            this.memoryRecovery = c.memoryRecovery;
+            this.sweepPolicy = c.sweepPolicy;
             this.ticker = c.ticker;
             this.listeners.addAll(c.listeners);
         }
@@ -471,6 +524,41 @@ public final class GuardConfig {
             return this;
         }
 
+        public Builder memoryMonitor(boolean enabled) {
+            this.memoryMonitor = enabled;
+            return this;
+        }
+
+        /** A fraction in (0, 1]. */
+        public Builder memoryHigh(double fraction) {
+            this.memoryHigh = fraction("memoryHigh", fraction);
+            return this;
+        }
+
+        /** A fraction in (0, 1]. */
+        public Builder memoryCritical(double fraction) {
+            this.memoryCritical = fraction("memoryCritical", fraction);
+            return this;
+        }
+
+        /** A fraction in (0, 1]. */
+        public Builder memoryRecovery(double fraction) {
+            this.memoryRecovery = fraction("memoryRecovery", fraction);
+            return this;
+        }
+
+        public Builder sweepPolicy(SweepPolicy policy) {
+            this.sweepPolicy = Objects.requireNonNull(policy, "sweepPolicy");
+            return this;
+        }
+
+        private static double fraction(String what, double f) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException(what + " must be a fraction in (0, 1]: " + f);
+            }
+            return f;
+        }
+
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
@@ -485,6 +573,11 @@ public final class GuardConfig {
          * @throws IllegalArgumentException if settings contradict each other
          */
         public GuardConfig build() {
+            if (!(memoryRecovery < memoryHigh && memoryHigh <= memoryCritical)) {
+                throw new IllegalArgumentException("memory levels must satisfy memoryRecovery < memoryHigh <="
+                        + " memoryCritical (RESOURCEGUARD_MEMORY_RECOVERY, _HIGH, _CRITICAL): " + memoryRecovery
+                        + ", " + memoryHigh + ", " + memoryCritical);
+            }
             if (watchdogTick.compareTo(cleanupInterval) > 0) {
                 throw new IllegalArgumentException("watchdogTick (" + watchdogTick
                         + ", RESOURCEGUARD_WATCHDOG_TICK) must not be longer than cleanupInterval ("

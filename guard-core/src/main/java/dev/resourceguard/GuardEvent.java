@@ -37,6 +37,10 @@ public final class GuardEvent {
         ACTION_HUNG,
         /** A sweep closed a handle. */
         SWEPT,
+        /** A sweep ran; the message says why, the memory use, and what it swept and freed. */
+        SWEEP,
+        /** The memory level changed (NORMAL, HIGH, CRITICAL). */
+        MEMORY_LEVEL,
         /** The guard closed; the event says what it could not close. */
         SHUTDOWN
     }

@@ -107,6 +107,8 @@ public record GuardReport(
      * @param limitBytes the memory limit in force, -1 if none
      * @param limitSource where the limit came from ({@code MAX_MEMORY_USAGE_MB}, {@code cgroup v2}, ...)
      * @param level the pressure level ({@code NORMAL}, {@code HIGH}, {@code CRITICAL})
+     * @param heapAfterGcBytes heap in use after the last collection, -1 before the first
+     * @param childProcessesResidentBytes resident size of child processes (browsers), -1 if not sampled
      */
     public record MemoryInfo(
             long heapUsedBytes,
@@ -114,7 +116,9 @@ public record GuardReport(
             long processResidentBytes,
             long limitBytes,
             String limitSource,
-            String level) {}
+            String level,
+            long heapAfterGcBytes,
+            long childProcessesResidentBytes) {}
 
     /** Multi-line text for humans and logs. */
     public String toText() {

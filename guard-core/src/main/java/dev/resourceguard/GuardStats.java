@@ -49,6 +49,24 @@ public interface GuardStats {
     /** Sweeps run. */
     long sweeps();
 
+    /** Sweeps run for a reason: {@code manual}, {@code HIGH} or {@code CRITICAL}. */
+    long sweeps(String reason);
+
+    /** The memory level now. */
+    MemoryLevel memoryLevel();
+
+    /** Heap in use after the last garbage collection, in bytes (-1 before the first). */
+    long heapUsedAfterGc();
+
+    /** The maximum heap, in bytes. */
+    long heapMax();
+
+    /** Resident size of the process and its descendants, in bytes; -1 where not sampled. */
+    long processMemoryUsed();
+
+    /** The process memory limit in bytes ({@code MAX_MEMORY_USAGE_MB} or the container's), -1 if none. */
+    long processMemoryLimit();
+
     /** Quota waits that timed out. */
     long quotaTimeouts();
 

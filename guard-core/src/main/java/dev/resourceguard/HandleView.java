@@ -55,6 +55,11 @@ public interface HandleView {
     /** Whether the guard has declared the handle's thread stuck. */
     boolean isStuck();
 
+    /** Whether the handle has been reported as held past its leak threshold. */
+    default boolean isLeakSuspected() {
+        return false;
+    }
+
     /** {@code kind 'name' #id} — short enough for a log line. */
     default String describe() {
         return kind() + " '" + name() + "' #" + id();

@@ -116,7 +116,13 @@ final class ReportRenderer {
         }
         b.append("level ").append(m.level() == null ? "unknown" : clean(m.level()));
         b.append(", heap ").append(mib(m.heapUsedBytes())).append(" of ").append(mib(m.heapMaxBytes()));
+        if (m.heapAfterGcBytes() >= 0) {
+            b.append(" (").append(mib(m.heapAfterGcBytes())).append(" after GC)");
+        }
         b.append(", process ").append(mib(m.processResidentBytes()));
+        if (m.childProcessesResidentBytes() > 0) {
+            b.append(" + children ").append(mib(m.childProcessesResidentBytes()));
+        }
         b.append(", limit ");
         if (m.limitBytes() < 0) {
             b.append("none");

@@ -99,7 +99,11 @@ class EnvironmentConfigTest {
                 parsed("RESOURCEGUARD_SHUTDOWN_TIMEOUT", "15", GuardConfig::shutdownTimeout, Duration.ofSeconds(15)),
                 parsed("RESOURCEGUARD_SHUTDOWN_HOOK", "true", GuardConfig::shutdownHook, true),
                 parsed("RESOURCEGUARD_EVENT_BUFFER_SIZE", "1024", GuardConfig::eventBufferSize, 1024),
-                parsed("RESOURCEGUARD_MAX_EXTRA_THREADS", "0", GuardConfig::maxExtraThreads, 0));
+                parsed("RESOURCEGUARD_MAX_EXTRA_THREADS", "0", GuardConfig::maxExtraThreads, 0),
+                parsed("RESOURCEGUARD_MEMORY_MONITOR", "off", GuardConfig::memoryMonitor, false),
+                parsed("RESOURCEGUARD_MEMORY_HIGH", "0.9", GuardConfig::memoryHigh, 0.9),
+                parsed("RESOURCEGUARD_MEMORY_CRITICAL", "98%", GuardConfig::memoryCritical, 0.98),
+                parsed("RESOURCEGUARD_MEMORY_RECOVERY", "0.5", GuardConfig::memoryRecovery, 0.5));
     }
 
     /**
@@ -140,7 +144,11 @@ class EnvironmentConfigTest {
                 Arguments.of("RESOURCEGUARD_SHUTDOWN_TIMEOUT", "99999999999999999999h", EnvironmentConfig.DURATION),
                 Arguments.of("RESOURCEGUARD_SHUTDOWN_HOOK", "enable", EnvironmentConfig.BOOLEAN),
                 Arguments.of("RESOURCEGUARD_EVENT_BUFFER_SIZE", "1k", EnvironmentConfig.WHOLE_NUMBER),
-                Arguments.of("RESOURCEGUARD_MAX_EXTRA_THREADS", "-x", EnvironmentConfig.WHOLE_NUMBER));
+                Arguments.of("RESOURCEGUARD_MAX_EXTRA_THREADS", "-x", EnvironmentConfig.WHOLE_NUMBER),
+                Arguments.of("RESOURCEGUARD_MEMORY_MONITOR", "maybe", EnvironmentConfig.BOOLEAN),
+                Arguments.of("RESOURCEGUARD_MEMORY_HIGH", "high", EnvironmentConfig.FRACTION),
+                Arguments.of("RESOURCEGUARD_MEMORY_CRITICAL", "0.9.5", EnvironmentConfig.FRACTION),
+                Arguments.of("RESOURCEGUARD_MEMORY_RECOVERY", "%", EnvironmentConfig.FRACTION));
     }
 
     /** variable, well-formed value the builder rejects, the builder's message. */
@@ -169,7 +177,8 @@ class EnvironmentConfigTest {
                 Arguments.of(
                         "RESOURCEGUARD_EVENT_BUFFER_SIZE", "0", "eventBufferSize must be between 1 and 1000000: 0"),
                 Arguments.of(
-                        "RESOURCEGUARD_MAX_EXTRA_THREADS", "-1", "maxExtraThreads must be between 0 and 10000: -1"));
+                        "RESOURCEGUARD_MAX_EXTRA_THREADS", "-1", "maxExtraThreads must be between 0 and 10000: -1"),
+                Arguments.of("RESOURCEGUARD_MEMORY_HIGH", "1.5", "memoryHigh must be a fraction in (0, 1]: 1.5"));
     }
 
     // ---- the tests ---------------------------------------------------------------------------------
@@ -248,7 +257,7 @@ class EnvironmentConfigTest {
                 "logResourceUsage", "LOG_RESOURCE_USAGE",
                 "logTaskPerformance", "LOG_TASK_PERFORMANCE",
                 "quota", "RESOURCEGUARD_QUOTAS");
-        Set<String> builderOnly = Set.of("ticker", "listener");
+        Set<String> builderOnly = Set.of("ticker", "listener", "sweepPolicy");
         Set<String> expected = new TreeSet<>();
         for (Method m : GuardConfig.Builder.class.getDeclaredMethods()) {
             if (Modifier.isPublic(m.getModifiers())

@@ -29,6 +29,9 @@ class GuardConfigTest {
                 bad("name must be 1 to 64 letters, digits, '.', '_' or '-': ' '", b -> b.name(" ")),
                 bad("name must be 1 to 64 letters, digits, '.', '_' or '-': 'a b'", b -> b.name("a b")),
                 bad("quota kind is not a valid kind", b -> b.quota("Browser", 2)),
+                bad("memoryHigh must be a fraction in (0, 1]: 0.0", b -> b.memoryHigh(0)),
+                bad("memoryCritical must be a fraction in (0, 1]: 1.01", b -> b.memoryCritical(1.01)),
+                bad("memoryRecovery must be a fraction in (0, 1]: NaN", b -> b.memoryRecovery(Double.NaN)),
                 bad("maxTaskDuration must be positive: PT0S", b -> b.maxTaskDuration(Duration.ZERO)),
                 bad("maxTaskDuration must be positive: PT-1S", b -> b.maxTaskDuration(Duration.ofSeconds(-1))),
                 bad("cleanupInterval must be positive: PT0S", b -> b.cleanupInterval(Duration.ZERO)),
@@ -263,6 +266,18 @@ class GuardConfigTest {
                 .quota("page", 10)
                 .build();
         assertEquals("{page=10, browser=2}", config.quotas().toString());
+    }
+
+    @Test
+    void buildRejectsMemoryMarksOutOfOrder() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuardConfig.builder().memoryRecovery(0.9).memoryHigh(0.8).build());
+        assertEquals("memory levels must satisfy memoryRecovery < memoryHigh <= memoryCritical"
+                + " (RESOURCEGUARD_MEMORY_RECOVERY, _HIGH, _CRITICAL): 0.9, 0.8, 0.95", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> GuardConfig.builder().memoryHigh(0.97).build(), "high above critical");
+        GuardConfig ok = GuardConfig.builder().memoryRecovery(0.5).memoryHigh(0.7).memoryCritical(0.7).build();
+        assertEquals(0.7, ok.memoryCritical());
     }
 
     @Test

@@ -41,8 +41,10 @@ class ReportRendererTest {
 
         assertTrue(text.contains("quotas (1):\n  browser 2/2 in use, 3 waiting\n"), text);
         assertTrue(
-                text.contains("memory: level HIGH, heap 512.0 MiB of 2048.0 MiB, process 1536.0 MiB, "
-                        + "limit 4096.0 MiB (cgroup v2)\n"),
+                text.contains(
+                        "memory: level HIGH, heap 512.0 MiB of 2048.0 MiB (400.0 MiB after GC), process 1536.0 MiB"
+                                + " + children 300.0 MiB, "
+                                + "limit 4096.0 MiB (cgroup v2)\n"),
                 text);
 
         assertTrue(text.contains("oldest handles (2):\n"), text);
@@ -103,7 +105,7 @@ class ReportRendererTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                new GuardReport.MemoryInfo(1024 * 1024, -1, -1, -1, "none", "NORMAL"),
+                new GuardReport.MemoryInfo(1024 * 1024, -1, -1, -1, "none", "NORMAL", -1, -1),
                 List.of());
 
         String text = r.toText();
@@ -273,7 +275,7 @@ class ReportRendererTest {
                 List.of(handle(9, NASTY, NASTY, List.of(NASTY), List.of(NASTY))),
                 List.of(new GuardReport.StuckThread(9, NASTY, NASTY, 1, List.of(NASTY))),
                 List.of(new GuardReport.QuotaInfo(NASTY, 1, 1, 0)),
-                new GuardReport.MemoryInfo(1, 2, 3, 4, NASTY, NASTY),
+                new GuardReport.MemoryInfo(1, 2, 3, 4, NASTY, NASTY, 5, 6),
                 List.of(event));
 
         String raw = r.toJson();
@@ -448,7 +450,8 @@ class ReportRendererTest {
                 List.of(task, conn),
                 List.of(new GuardReport.StuckThread(3, "task 'crawl-17' #3", "worker-1", 12_500, stack)),
                 List.of(new GuardReport.QuotaInfo("browser", 2, 2, 3)),
-                new GuardReport.MemoryInfo(512L << 20, 2048L << 20, 1536L << 20, 4096L << 20, "cgroup v2", "HIGH"),
+                new GuardReport.MemoryInfo(
+                        512L << 20, 2048L << 20, 1536L << 20, 4096L << 20, "cgroup v2", "HIGH", 400L << 20, 300L << 20),
                 events);
     }
 
@@ -457,7 +460,7 @@ class ReportRendererTest {
     }
 
     private static GuardReport.MemoryInfo memory() {
-        return new GuardReport.MemoryInfo(0, 0, -1, -1, "none", "NORMAL");
+        return new GuardReport.MemoryInfo(0, 0, -1, -1, "none", "NORMAL", -1, -1);
     }
 
     private static GuardReport.HandleInfo handle(

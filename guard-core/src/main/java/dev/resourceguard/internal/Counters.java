@@ -27,6 +27,45 @@ final class Counters implements GuardStats {
     final AtomicLong actionFailures = new AtomicLong();
     final AtomicLong actionsHung = new AtomicLong();
     private final Map<String, KindStats> kinds;
+    private final Map<String, AtomicLong> sweepsByReason = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile MemoryMonitor memory;
+
+    void sweepRan(String reason) {
+        sweeps.incrementAndGet();
+        sweepsByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public long sweeps(String reason) {
+        AtomicLong n = sweepsByReason.get(reason);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public dev.resourceguard.MemoryLevel memoryLevel() {
+        return memory.level();
+    }
+
+    @Override
+    public long heapUsedAfterGc() {
+        return memory.heapAfterGc();
+    }
+
+    @Override
+    public long heapMax() {
+        return memory.heapMax();
+    }
+
+    @Override
+    public long processMemoryUsed() {
+        return memory.processUsed();
+    }
+
+    @Override
+    public long processMemoryLimit() {
+        return memory.processLimit().bytes();
+    }
+
     final List<Consumer<String>> newKindListeners = new CopyOnWriteArrayList<>();
 
     Counters(Map<String, KindStats> kinds) {

@@ -56,6 +56,7 @@ public final class DefaultGuard implements ResourceGuard {
     private final ActionRunner actions;
     final Incidents incidents;
     private final Watchdog watchdog;
+    final MemoryMonitor memory;
     private final HandleSpec<String> taskSpec;
 
     private final long defaultLeakNanos;
@@ -90,6 +91,8 @@ public final class DefaultGuard implements ResourceGuard {
                 .trackReachability(false)
                 .build();
         config.quotas().keySet().forEach(this::kindStats);
+        this.memory = new MemoryMonitor(this, config);
+        counters.memory = memory;
         this.watchdog = new Watchdog(this, registry, queue, name);
     }
 
@@ -97,6 +100,7 @@ public final class DefaultGuard implements ResourceGuard {
     public static DefaultGuard start(GuardConfig config) {
         Objects.requireNonNull(config, "config");
         DefaultGuard g = new DefaultGuard(config);
+        g.memory.start();
         g.watchdog.start();
         if (config.shutdownHook()) {
             g.installShutdownHook();
@@ -353,7 +357,22 @@ public final class DefaultGuard implements ResourceGuard {
 
     @Override
     public SweepResult sweep() {
-        return Sweeper.sweep(this, registry.snapshot(), "manual");
+        return Sweeper.sweep(this, registry.snapshot(), "manual", "requested");
+    }
+
+    /** Runs a memory sweep on the action pool: {@code HIGH} (expired, leaked, idle) or {@code CRITICAL}. */
+    void sweepAsync(String reason, String usage, long bytesToFree) {
+        actions.execute("sweep " + reason, () -> {
+            if (reason.equals("CRITICAL")) {
+                Sweeper.emergency(this, registry.snapshot(), usage, bytesToFree, memory.heapAfterGc());
+            } else {
+                Sweeper.sweep(this, registry.snapshot(), reason, usage);
+            }
+        });
+    }
+
+    void wakeWatchdog() {
+        watchdog.wake();
     }
 
     void swept(Entry e, String reason) {
@@ -443,6 +462,7 @@ public final class DefaultGuard implements ResourceGuard {
                                     .orElse(""))
                     .collect(Collectors.toList());
             watchdog.stop();
+            memory.stop();
             actions.shutdown(Math.max(0, deadline - System.nanoTime()));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             shutdownReport = new ShutdownReport(count - left.size(), left, took);

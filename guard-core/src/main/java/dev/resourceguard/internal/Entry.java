@@ -228,6 +228,11 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         return stuckSince != NONE;
     }
 
+    @Override
+    public boolean isLeakSuspected() {
+        return leakReported;
+    }
+
     // ---- Handle
 
     @Override

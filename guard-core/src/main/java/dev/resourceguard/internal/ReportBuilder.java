@@ -57,8 +57,17 @@ final class ReportBuilder {
             oldest.add(info(open.get(i), now));
         }
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        MemoryLimits.Limit limit = g.memory.effectiveLimit();
+        long children = g.memory.childResident();
         GuardReport.MemoryInfo memory = new GuardReport.MemoryInfo(
-                heap.getUsed(), heap.getMax(), ProcessMemory.residentBytes(), -1, "none", "NORMAL");
+                heap.getUsed(),
+                heap.getMax(),
+                ProcessMemory.residentBytes(),
+                limit.bytes(),
+                limit.source(),
+                g.memory.level().name(),
+                g.memory.heapAfterGc(),
+                children >= 0 ? children : ProcessMemory.descendantsResidentBytes());
         GuardStats s = g.stats();
         long openCount = 0;
         long closedCount = 0;

@@ -197,6 +197,11 @@ final class TrackedHandle<T> implements Handle<T> {
     }
 
     @Override
+    public boolean isLeakSuspected() {
+        return entry.isLeakSuspected();
+    }
+
+    @Override
     public String toString() {
         return entry.toString();
     }

@@ -72,6 +72,10 @@ final class Watchdog implements Runnable {
         thread.start();
     }
 
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
     void stop() {
         running = false;
         LockSupport.unpark(thread);
@@ -105,11 +109,13 @@ final class Watchdog implements Runnable {
         }
         dueEntries.clear();
         dueOps.clear();
+        guard.memory.onTick(now);
         drainReferenceQueue();
         guard.incidents.checkHungActions();
         if (now - lastCleanup - cleanupNanos >= 0) {
             lastCleanup = now;
             guard.incidents.cleanup();
+            guard.memory.onCleanup(now);
         }
     }
 

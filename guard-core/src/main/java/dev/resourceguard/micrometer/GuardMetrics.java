@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code guard.stuck.threads}</td><td>gauge</td><td></td></tr>
  *   <tr><td>{@code guard.leaks}</td><td>function counter</td><td>{@code type} ({@code suspected},
  *       {@code leaked})</td></tr>
- *   <tr><td>{@code guard.swept}</td><td>function counter</td><td></td></tr>
- *   <tr><td>{@code guard.sweeps}</td><td>function counter</td><td></td></tr>
+ *   <tr><td>{@code guard.swept}</td><td>function counter</td><td>kind</td></tr>
+ *   <tr><td>{@code guard.sweeps}</td><td>function counter</td><td>level (manual, high, critical)</td></tr>
+ *   <tr><td>{@code guard.memory.used}</td><td>gauge, bytes</td><td>budget (heap, process)</td></tr>
+ *   <tr><td>{@code guard.memory.limit}</td><td>gauge, bytes</td><td>budget (heap, process)</td></tr>
+ *   <tr><td>{@code guard.memory.level}</td><td>gauge</td><td></td></tr>
  *   <tr><td>{@code guard.quota.timeouts}</td><td>function counter</td><td></td></tr>
  *   <tr><td>{@code guard.action.failures}</td><td>function counter</td><td></td></tr>
  *   <tr><td>{@code guard.actions.hung}</td><td>function counter</td><td></td></tr>
@@ -147,8 +150,42 @@ public final class GuardMetrics implements MeterBinder {
                 "Handles reported as held past the leak threshold (suspected) or closed as abandoned (leaked)",
                 tags.and("type", "leaked"),
                 GuardStats::leaked);
-        counter(r, "guard.swept", "Handles closed by sweeps", tags, GuardStats::swept);
-        counter(r, "guard.sweeps", "Sweeps run", tags, GuardStats::sweeps);
+        for (String level : new String[] {"manual", "HIGH", "CRITICAL"}) {
+            counter(
+                    r,
+                    "guard.sweeps",
+                    "Sweeps run, by the memory level (or manual) that started them",
+                    tags.and("level", level.toLowerCase(Locale.ROOT)),
+                    s -> s.sweeps(level));
+        }
+        Gauge.builder("guard.memory.used", stats, GuardStats::heapUsedAfterGc)
+                .strongReference(true)
+                .description("Heap in use after the last garbage collection")
+                .baseUnit("bytes")
+                .tags(tags.and("budget", "heap"))
+                .register(r);
+        Gauge.builder("guard.memory.limit", stats, GuardStats::heapMax)
+                .strongReference(true)
+                .description("The memory limit of a budget")
+                .baseUnit("bytes")
+                .tags(tags.and("budget", "heap"))
+                .register(r);
+        if (stats.processMemoryLimit() > 0) {
+            Gauge.builder("guard.memory.used", stats, GuardStats::processMemoryUsed)
+                    .strongReference(true)
+                    .description("Resident size of the process and its child processes")
+                    .baseUnit("bytes")
+                    .tags(tags.and("budget", "process"))
+                    .register(r);
+            Gauge.builder("guard.memory.limit", stats, GuardStats::processMemoryLimit)
+                    .strongReference(true)
+                    .description("The memory limit of a budget")
+                    .baseUnit("bytes")
+                    .tags(tags.and("budget", "process"))
+                    .register(r);
+        }
+        gauge(r, "guard.memory.level", "Memory pressure level: 0 normal, 1 high, 2 critical", tags, s -> s.memoryLevel()
+                .ordinal());
         counter(
                 r,
                 "guard.quota.timeouts",
@@ -180,6 +217,12 @@ public final class GuardMetrics implements MeterBinder {
                     kindTags.and("cause", cause.name().toLowerCase(Locale.ROOT)),
                     s -> s.closed(kind, cause));
         }
+        counter(
+                r,
+                "guard.swept",
+                "Handles of a kind closed by sweeps",
+                kindTags,
+                s -> s.closed(kind, CloseCause.SWEPT));
         if (stats.quotaLimit(kind) >= 0) {
             gauge(r, "guard.quota.limit", "The most handles of a kind open at once", kindTags, s -> s.quotaLimit(kind));
             gauge(r, "guard.quota.waiting", "Threads waiting for a kind's quota", kindTags, s -> s.quotaWaiting(kind));

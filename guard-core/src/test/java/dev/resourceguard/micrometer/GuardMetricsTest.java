@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 class GuardMetricsTest {
 
-    private static final int GUARD_METERS = 12;
-    private static final int KIND_METERS = 1 + CloseCause.values().length;
+    private static final int GUARD_METERS = 16;
+    private static final int KIND_METERS = 2 + CloseCause.values().length;
     private static final int QUOTA_METERS = 2;
 
     private final FakeStats stats = new FakeStats();
@@ -48,15 +48,18 @@ class GuardMetricsTest {
             assertTrue(description != null && !description.isBlank(), m.getId().toString());
             assertEquals("crawler", m.getId().getTag("guard"), m.getId().toString());
             assertEquals("agents", m.getId().getTag("app"), m.getId().toString());
-            assertNull(m.getId().getBaseUnit(), "counts have no unit: " + m.getId());
+            if (m.getId().getName().startsWith("guard.memory.")
+                    && !m.getId().getName().endsWith(".level")) {
+                assertEquals("bytes", m.getId().getBaseUnit(), m.getId().toString());
+            } else {
+                assertNull(m.getId().getBaseUnit(), "counts have no unit: " + m.getId());
+            }
         }
         for (String name : List.of(
                 "guard.handles.opened",
                 "guard.deadline.exceeded",
                 "guard.force.closed",
                 "guard.stuck",
-                "guard.swept",
-                "guard.sweeps",
                 "guard.quota.timeouts",
                 "guard.action.failures",
                 "guard.actions.hung")) {
@@ -111,8 +114,31 @@ class GuardMetricsTest {
         assertEquals(15, registry.get("guard.stuck.threads").gauge().value());
         assertEquals(16, leaks(registry, "suspected"));
         assertEquals(17, leaks(registry, "leaked"));
-        assertEquals(18, counter(registry, "guard.swept"));
-        assertEquals(19, counter(registry, "guard.sweeps"));
+        assertEquals(
+                19,
+                registry.get("guard.sweeps")
+                        .tag("level", "critical")
+                        .functionCounter()
+                        .count());
+        assertEquals(
+                0,
+                registry.get("guard.sweeps")
+                        .tag("level", "manual")
+                        .functionCounter()
+                        .count());
+        assertEquals(
+                stats.closed("browser", CloseCause.SWEPT),
+                registry.get("guard.swept")
+                        .tag("kind", "browser")
+                        .functionCounter()
+                        .count());
+        assertEquals(
+                700,
+                registry.get("guard.memory.used").tag("budget", "heap").gauge().value());
+        assertEquals(
+                1000,
+                registry.get("guard.memory.limit").tag("budget", "heap").gauge().value());
+        assertEquals(2, registry.get("guard.memory.level").gauge().value());
         assertEquals(20, counter(registry, "guard.quota.timeouts"));
         assertEquals(21, counter(registry, "guard.action.failures"));
         assertEquals(22, counter(registry, "guard.actions.hung"));
@@ -330,6 +356,36 @@ class GuardMetricsTest {
         @Override
         public long sweeps() {
             return sweeps;
+        }
+
+        @Override
+        public long sweeps(String reason) {
+            return reason.equals("CRITICAL") ? sweeps : 0;
+        }
+
+        @Override
+        public dev.resourceguard.MemoryLevel memoryLevel() {
+            return dev.resourceguard.MemoryLevel.CRITICAL;
+        }
+
+        @Override
+        public long heapUsedAfterGc() {
+            return 700;
+        }
+
+        @Override
+        public long heapMax() {
+            return 1000;
+        }
+
+        @Override
+        public long processMemoryUsed() {
+            return -1;
+        }
+
+        @Override
+        public long processMemoryLimit() {
+            return -1;
         }
 
         @Override
