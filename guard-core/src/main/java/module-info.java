@@ -7,9 +7,12 @@ module dev.resourceguard {
     requires org.slf4j;
     requires java.management;
     requires jdk.management;
+    requires jdk.jfr;
+    requires static jdk.attach;
     requires static micrometer.core;
 
     exports dev.resourceguard;
     exports dev.resourceguard.spi;
     exports dev.resourceguard.micrometer;
+    exports dev.resourceguard.tools;
 }

@@ -169,7 +169,9 @@ final class EnvironmentConfig {
                     "RESOURCEGUARD_MEMORY_RECOVERY",
                     FRACTION,
                     EnvironmentConfig::fraction,
-                    GuardConfig.Builder::memoryRecovery));
+                    GuardConfig.Builder::memoryRecovery),
+            setting("RESOURCEGUARD_JMX", BOOLEAN, EnvironmentConfig::bool, GuardConfig.Builder::jmx),
+            setting("RESOURCEGUARD_JFR", BOOLEAN, EnvironmentConfig::bool, GuardConfig.Builder::jfr));
 
     private static final List<String> VARIABLES =
             SETTINGS.stream().map(s -> s.variable).collect(Collectors.toUnmodifiableList());

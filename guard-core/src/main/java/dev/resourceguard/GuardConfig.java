@@ -52,6 +52,8 @@ public final class GuardConfig {
     private final double memoryCritical;
     private final double memoryRecovery;
     private final SweepPolicy sweepPolicy;
+    private final boolean jmx;
+    private final boolean jfr;
     private final Ticker ticker;
     private final List<GuardListener> listeners;
 
@@ -83,6 +85,8 @@ public final class GuardConfig {
         this.memoryCritical = b.memoryCritical;
         this.memoryRecovery = b.memoryRecovery;
         this.sweepPolicy = b.sweepPolicy;
+        this.jmx = b.jmx;
+        this.jfr = b.jfr;
         this.ticker = b.ticker;
         this.listeners = List.copyOf(b.listeners);
     }
@@ -259,6 +263,16 @@ public final class GuardConfig {
         return sweepPolicy;
     }
 
+    /** Whether the guard registers a {@link GuardMXBean} ({@code dev.resourceguard:type=ResourceGuard,name=...}). */
+    public boolean jmx() {
+        return jmx;
+    }
+
+    /** Whether guard events are also recorded as JFR events ({@code dev.resourceguard.GuardEvent}). */
+    public boolean jfr() {
+        return jfr;
+    }
+
     /** The time source. */
     public Ticker ticker() {
         return ticker;
@@ -298,6 +312,8 @@ public final class GuardConfig {
                 + ", memoryCritical=" + memoryCritical
                 + ", memoryRecovery=" + memoryRecovery
                 + ", sweepPolicy=" + sweepPolicy
+                + ", jmx=" + jmx
+                + ", jfr=" + jfr
                 + ", ticker="
                 + (ticker == SYSTEM_TICKER ? "system" : ticker.getClass().getSimpleName())
                 + ", listeners=" + listeners.size()
@@ -339,6 +355,8 @@ public final class GuardConfig {
         private double memoryCritical = 0.95;
         private double memoryRecovery = 0.75;
         private SweepPolicy sweepPolicy = SweepPolicy.standard();
+        private boolean jmx = true;
+        private boolean jfr = true;
         private Ticker ticker = SYSTEM_TICKER;
         private final List<GuardListener> listeners = new ArrayList<>();
 
@@ -372,6 +390,8 @@ public final class GuardConfig {
             this.memoryCritical = c.memoryCritical;
             this.memoryRecovery = c.memoryRecovery;
             this.sweepPolicy = c.sweepPolicy;
+            this.jmx = c.jmx;
+            this.jfr = c.jfr;
             this.ticker = c.ticker;
             this.listeners.addAll(c.listeners);
         }
@@ -557,6 +577,16 @@ public final class GuardConfig {
                 throw new IllegalArgumentException(what + " must be a fraction in (0, 1]: " + f);
             }
             return f;
+        }
+
+        public Builder jmx(boolean register) {
+            this.jmx = register;
+            return this;
+        }
+
+        public Builder jfr(boolean record) {
+            this.jfr = record;
+            return this;
         }
 
         public Builder ticker(Ticker ticker) {

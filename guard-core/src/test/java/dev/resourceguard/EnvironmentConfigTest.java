@@ -103,7 +103,9 @@ class EnvironmentConfigTest {
                 parsed("RESOURCEGUARD_MEMORY_MONITOR", "off", GuardConfig::memoryMonitor, false),
                 parsed("RESOURCEGUARD_MEMORY_HIGH", "0.9", GuardConfig::memoryHigh, 0.9),
                 parsed("RESOURCEGUARD_MEMORY_CRITICAL", "98%", GuardConfig::memoryCritical, 0.98),
-                parsed("RESOURCEGUARD_MEMORY_RECOVERY", "0.5", GuardConfig::memoryRecovery, 0.5));
+                parsed("RESOURCEGUARD_MEMORY_RECOVERY", "0.5", GuardConfig::memoryRecovery, 0.5),
+                parsed("RESOURCEGUARD_JMX", "no", GuardConfig::jmx, false),
+                parsed("RESOURCEGUARD_JFR", "0", GuardConfig::jfr, false));
     }
 
     /**
@@ -148,7 +150,9 @@ class EnvironmentConfigTest {
                 Arguments.of("RESOURCEGUARD_MEMORY_MONITOR", "maybe", EnvironmentConfig.BOOLEAN),
                 Arguments.of("RESOURCEGUARD_MEMORY_HIGH", "high", EnvironmentConfig.FRACTION),
                 Arguments.of("RESOURCEGUARD_MEMORY_CRITICAL", "0.9.5", EnvironmentConfig.FRACTION),
-                Arguments.of("RESOURCEGUARD_MEMORY_RECOVERY", "%", EnvironmentConfig.FRACTION));
+                Arguments.of("RESOURCEGUARD_MEMORY_RECOVERY", "%", EnvironmentConfig.FRACTION),
+                Arguments.of("RESOURCEGUARD_JMX", "sometimes", EnvironmentConfig.BOOLEAN),
+                Arguments.of("RESOURCEGUARD_JFR", "2", EnvironmentConfig.BOOLEAN));
     }
 
     /** variable, well-formed value the builder rejects, the builder's message. */

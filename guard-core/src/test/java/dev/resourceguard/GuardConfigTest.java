@@ -270,13 +270,22 @@ class GuardConfigTest {
 
     @Test
     void buildRejectsMemoryMarksOutOfOrder() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> GuardConfig.builder().memoryRecovery(0.9).memoryHigh(0.8).build());
-        assertEquals("memory levels must satisfy memoryRecovery < memoryHigh <= memoryCritical"
-                + " (RESOURCEGUARD_MEMORY_RECOVERY, _HIGH, _CRITICAL): 0.9, 0.8, 0.95", e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> GuardConfig.builder().memoryHigh(0.97).build(), "high above critical");
-        GuardConfig ok = GuardConfig.builder().memoryRecovery(0.5).memoryHigh(0.7).memoryCritical(0.7).build();
+        assertEquals(
+                "memory levels must satisfy memoryRecovery < memoryHigh <= memoryCritical"
+                        + " (RESOURCEGUARD_MEMORY_RECOVERY, _HIGH, _CRITICAL): 0.9, 0.8, 0.95",
+                e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GuardConfig.builder().memoryHigh(0.97).build(),
+                "high above critical");
+        GuardConfig ok = GuardConfig.builder()
+                .memoryRecovery(0.5)
+                .memoryHigh(0.7)
+                .memoryCritical(0.7)
+                .build();
         assertEquals(0.7, ok.memoryCritical());
     }
 

@@ -57,6 +57,7 @@ public final class DefaultGuard implements ResourceGuard {
     final Incidents incidents;
     private final Watchdog watchdog;
     final MemoryMonitor memory;
+    private final GuardJmx jmx;
     private final HandleSpec<String> taskSpec;
 
     private final long defaultLeakNanos;
@@ -77,6 +78,14 @@ public final class DefaultGuard implements ResourceGuard {
         this.registry = new Registry(ticker.read());
         this.events = new EventLog(config.eventBufferSize(), log);
         config.listeners().forEach(events::addListener);
+        if (config.jfr()) {
+            try {
+                events.addListener(new JfrEvents(name));
+            } catch (LinkageError noJfr) {
+                log.debug("[{}] JFR is not available; guard events are not recorded", name);
+            }
+        }
+        this.jmx = new GuardJmx(this);
         this.actions =
                 new ActionRunner(name, config.actionThreads(), Entry.saturated(config.actionTimeout()), ticker, log);
         this.incidents = new Incidents(this, events, actions, counters);
@@ -101,6 +110,9 @@ public final class DefaultGuard implements ResourceGuard {
         Objects.requireNonNull(config, "config");
         DefaultGuard g = new DefaultGuard(config);
         g.memory.start();
+        if (config.jmx()) {
+            g.jmx.register();
+        }
         g.watchdog.start();
         if (config.shutdownHook()) {
             g.installShutdownHook();
@@ -463,6 +475,7 @@ public final class DefaultGuard implements ResourceGuard {
                     .collect(Collectors.toList());
             watchdog.stop();
             memory.stop();
+            jmx.unregister();
             actions.shutdown(Math.max(0, deadline - System.nanoTime()));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             shutdownReport = new ShutdownReport(count - left.size(), left, took);
