@@ -90,12 +90,15 @@ final class Incidents {
             return;
         }
         counters.deadlinesExceeded.incrementAndGet();
-        String msg = "[" + name + "] " + e.describe() + " exceeded its deadline of " + millis(e.deadline - e.openedAt)
-                + " ms; cancelling"
-                + (e.runner().map(t -> " (thread '" + t.getName() + "')").orElse(""));
-        log.info(msg);
-        events.publish(event(GuardEvent.Type.DEADLINE_EXCEEDED, e, CloseCause.TIMED_OUT, msg, null, null, null));
-        actions.execute("cancel " + e.describe(), () -> e.runCancelTree(CloseCause.TIMED_OUT));
+        String thread = e.runner().map(t -> " (thread '" + t.getName() + "')").orElse("");
+        // The watchdog only decides: the cancel, then its report, run on the action pool.
+        actions.execute("cancel " + e.describe(), () -> {
+            e.runCancelTree(CloseCause.TIMED_OUT);
+            String msg = "[" + name + "] " + e.describe() + " exceeded its deadline of "
+                    + millis(e.deadline - e.openedAt) + " ms; cancelled" + thread;
+            log.info(msg);
+            events.publish(event(GuardEvent.Type.DEADLINE_EXCEEDED, e, CloseCause.TIMED_OUT, msg, null, null, null));
+        });
     }
 
     void forceClose(Entry e) {
@@ -103,11 +106,14 @@ final class Incidents {
             return;
         }
         counters.forceClosed.incrementAndGet();
-        String msg = "[" + name + "] " + e.describe() + " still running " + seconds(forceCloseGraceNanos)
-                + " s after cancel; force-closing " + (e.runner().isPresent() ? "its resources" : "it");
-        log.warn(msg);
-        events.publish(event(GuardEvent.Type.FORCE_CLOSED, e, e.closeCause().orElse(null), msg, null, null, null));
-        actions.execute("force-close " + e.describe(), e::forceClose);
+        actions.execute("force-close " + e.describe(), () -> {
+            String what = e.runner().isPresent() ? "its resources" : "it";
+            e.forceClose();
+            String msg = "[" + name + "] " + e.describe() + " still running " + seconds(forceCloseGraceNanos)
+                    + " s after cancel; force-closed " + what;
+            log.warn(msg);
+            events.publish(event(GuardEvent.Type.FORCE_CLOSED, e, e.closeCause().orElse(null), msg, null, null, null));
+        });
     }
 
     void declareStuck(Entry e, long now) {

@@ -19,6 +19,7 @@ final class JfrEvents implements GuardListener {
 
     JfrEvents(String guardName) {
         this.guardName = guardName;
+        new Jfr().isEnabled(); // loads and registers the event class now, not on the first deadline
     }
 
     @Name("dev.resourceguard.GuardEvent")
