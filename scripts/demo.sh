@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Runs the demo. `./scripts/demo.sh` runs the main demo; `./scripts/demo.sh core` the core walkthrough.
+# Runs a demo. `./scripts/demo.sh` runs the main one, the worker-exhaustion demo (a raw pool stalls on
+# hanging tasks, the same pool wrapped by the guard keeps working); `./scripts/demo.sh core` the core walkthrough.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_java_and_maven
-case "${1:-core}" in
+case "${1:-workers}" in
+  workers) main=dev.resourceguard.examples.WorkerExhaustionDemo ;;
   core) main=dev.resourceguard.examples.CoreDemo ;;
-  *) echo "unknown demo '$1' (expected: core)" >&2; exit 2 ;;
+  *) echo "unknown demo '$1' (expected: workers or core)" >&2; exit 2 ;;
 esac
 
 mvn -B -ntp -q -DskipTests -Dspotless.check.skip=true -Denforcer.skip=true install -pl examples -am

@@ -7,7 +7,6 @@ import dev.resourceguard.GuardConfig;
 import dev.resourceguard.Handle;
 import dev.resourceguard.HandleSpec;
 import dev.resourceguard.ResourceGuard;
-import dev.resourceguard.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -57,7 +56,8 @@ public final class CoreDemo {
                     }
                 });
             } catch (DeadlineExceededException e) {
-                System.out.printf("-> freed after %d ms: %s%n   (the blocked read saw: %s)%n",
+                System.out.printf(
+                        "-> freed after %d ms: %s%n   (the blocked read saw: %s)%n",
                         (System.nanoTime() - start) / 1_000_000, e.getMessage(), e.getCause());
             }
 
@@ -66,7 +66,8 @@ public final class CoreDemo {
                 openConnectionAndForgetIt(guard);
                 return null;
             });
-            System.out.println("-> leaked so far: " + guard.stats().leaked() + " (closed by the guard, see WARN above)");
+            System.out.println(
+                    "-> leaked so far: " + guard.stats().leaked() + " (closed by the guard, see WARN above)");
 
             System.out.println("\n== 3. a handle dropped without close ==");
             dropAHandle(guard);
@@ -82,22 +83,28 @@ public final class CoreDemo {
     }
 
     private static void openConnectionAndForgetIt(ResourceGuard guard) {
-        guard.track(new FakeConnection("orders-db"), HandleSpec.<FakeConnection>builder("connection")
-                .onClose((c, cause) -> c.close(cause))
-                .trackReachability(false)
-                .build());
+        guard.track(
+                new FakeConnection("orders-db"),
+                HandleSpec.<FakeConnection>builder("connection")
+                        .onClose((c, cause) -> c.close(cause))
+                        .trackReachability(false)
+                        .build());
     }
 
     private static void dropAHandle(ResourceGuard guard) {
-        Handle<FakeConnection> h = guard.track(new FakeConnection("analytics-db"),
-                HandleSpec.<FakeConnection>builder("connection").onClose((c, cause) -> c.close(cause)).build());
+        Handle<FakeConnection> h = guard.track(
+                new FakeConnection("analytics-db"),
+                HandleSpec.<FakeConnection>builder("connection")
+                        .onClose((c, cause) -> c.close(cause))
+                        .build());
         System.out.println("opened " + h.describe() + " and dropped it");
     }
 
     /** Stands in for a JDBC connection (guard-jdbc does this for real). */
     record FakeConnection(String name) {
         void close(CloseCause cause) throws IOException {
-            System.out.println("   " + name + " closed by the guard (" + cause + ", rolled back: " + cause.wasForced() + ")");
+            System.out.println(
+                    "   " + name + " closed by the guard (" + cause + ", rolled back: " + cause.wasForced() + ")");
         }
     }
 
