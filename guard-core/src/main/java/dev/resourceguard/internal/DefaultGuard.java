@@ -204,9 +204,11 @@ public final class DefaultGuard implements ResourceGuard {
             long id = ids.incrementAndGet();
             Stripe stripe = registry.stripeFor(id);
             long leakNanos = spec.leakThresholdNanos() < 0 ? defaultLeakNanos : spec.leakThresholdNanos();
-            Throwable site = captureSite();
+            boolean reachable = reachability && spec.tracksReachability();
+            // A site is only ever reported for a leak: skip the capture where no leak can be reported.
+            Throwable site = leakNanos == 0 && !reachable ? null : captureSite();
             String n = name != null ? name : spec.defaultName();
-            if (reachability && spec.tracksReachability()) {
+            if (reachable) {
                 TrackedHandle<T> th = new TrackedHandle<>(
                         queue, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, leakNanos, site);
                 e = th.entry;

@@ -57,6 +57,11 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
 
     private static final VarHandle STATE;
     private static final VarHandle RUNNER;
+    private static final VarHandle STUCK;
+    private static final int NOT_STUCK = 0;
+    private static final int DECLARING = 1;
+    private static final int DECLARED = 2;
+    private static final int RETURNED_WHILE_DECLARING = 3;
     /** Marks {@code runner} while a canceller interrupts it, so the runner's exit waits (as FutureTask). */
     private static final Thread INTERRUPTING = new Thread("resourceguard-interrupting");
 
@@ -65,6 +70,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Entry.class, "state", int.class);
             RUNNER = l.findVarHandle(Entry.class, "runner", Thread.class);
+            STUCK = l.findVarHandle(Entry.class, "stuckState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -88,12 +94,13 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     private volatile long cost = -1;
     volatile boolean leakReported;
     volatile long stuckSince = NONE;
+    private volatile int stuckState;
     private volatile boolean interruptedByGuard;
     /** Why a handle closed as LEAKED; set before the close. */
     volatile String leakReason;
 
     // Guarded by parent's monitor (this entry as a child) and this monitor (as a parent).
-    private Entry childHead;
+    private volatile Entry childHead;
     private Entry prevSibling;
     private Entry nextSibling;
 
@@ -225,7 +232,43 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
 
     @Override
     public boolean isStuck() {
-        return stuckSince != NONE;
+        return stuckState == DECLARED;
+    }
+
+    /** Whether a thread is inside this handle's scope (also while a canceller interrupts it). */
+    boolean hasRunner() {
+        return runner != null;
+    }
+
+    /**
+     * Declares the runner stuck, unless it has left. The declaration and the runner's exit race; a
+     * small state machine (with the Dekker pair "write own flag, read the other's") guarantees that
+     * {@code stuck} is reported only for a thread that was inside, and that {@code stuckReturned} follows
+     * it exactly once and never precedes it. Returns false if there was nothing to declare.
+     */
+    boolean declareStuck(long now, java.util.function.BiConsumer<Thread, StackTraceElement[]> report) {
+        if (!STUCK.compareAndSet(this, NOT_STUCK, DECLARING)) {
+            return false;
+        }
+        Thread thread = runner;
+        while (thread == INTERRUPTING) {
+            Thread.onSpinWait();
+            thread = runner;
+        }
+        if (thread == null) {
+            stuckState = NOT_STUCK;
+            return false;
+        }
+        stuckSince = now;
+        report.accept(thread, thread.getStackTrace());
+        if (!STUCK.compareAndSet(this, DECLARING, DECLARED)) {
+            // the thread left while we declared: settle the return here, after the declaration
+            stuckState = NOT_STUCK;
+            long since = stuckSince;
+            stuckSince = NONE;
+            guard.incidents.stuckReturned(this, guard.ticker.read() - since);
+        }
+        return true;
     }
 
     @Override
@@ -307,6 +350,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     }
 
     List<Entry> childrenNewestFirst() {
+        if (childHead == null) {
+            return List.of();
+        }
         synchronized (this) {
             if (childHead == null) {
                 return List.of();
@@ -384,7 +430,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     @Override
     public void forceClose() {
         CloseCause cause = closeCause().orElse(CloseCause.CANCELLED);
-        if (runner().isPresent()) {
+        if (hasRunner()) {
             closeChildren(cause, this);
         } else {
             closeWith(cause);
@@ -415,10 +461,20 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             interruptedByGuard = false;
             Thread.interrupted(); // the guard's own interrupt must not leak into the thread's next work
         }
-        long since = stuckSince;
-        if (since != NONE) {
-            stuckSince = NONE;
-            guard.incidents.stuckReturned(this, guard.ticker.read() - since);
+        while (true) {
+            int s = stuckState;
+            if (s == NOT_STUCK || s == RETURNED_WHILE_DECLARING) {
+                return;
+            }
+            if (s == DECLARING && STUCK.compareAndSet(this, DECLARING, RETURNED_WHILE_DECLARING)) {
+                return; // the declarer reports the return after the declaration
+            }
+            if (s == DECLARED && STUCK.compareAndSet(this, DECLARED, NOT_STUCK)) {
+                long since = stuckSince;
+                stuckSince = NONE;
+                guard.incidents.stuckReturned(this, guard.ticker.read() - since);
+                return;
+            }
         }
     }
 

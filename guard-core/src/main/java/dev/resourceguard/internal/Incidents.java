@@ -9,7 +9,6 @@ import dev.resourceguard.Ticker;
 import dev.resourceguard.spi.ResourceKinds;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -107,7 +106,7 @@ final class Incidents {
         }
         counters.forceClosed.incrementAndGet();
         actions.execute("force-close " + e.describe(), () -> {
-            String what = e.runner().isPresent() ? "its resources" : "it";
+            String what = e.hasRunner() ? "its resources" : "it";
             e.forceClose();
             String msg = "[" + name + "] " + e.describe() + " still running " + seconds(forceCloseGraceNanos)
                     + " s after cancel; force-closed " + what;
@@ -117,27 +116,25 @@ final class Incidents {
     }
 
     void declareStuck(Entry e, long now) {
-        actions.execute("stuck check " + e.describe(), () -> {
-            Optional<Thread> t = e.runner();
-            if (t.isEmpty() || e.isStuck()) {
-                return;
-            }
-            Thread thread = t.get();
-            StackTraceElement[] stack = thread.getStackTrace();
-            e.stuckSince = now;
-            counters.stuckTotal.incrementAndGet();
-            counters.stuckNow.incrementAndGet();
-            String msg = "[" + name + "] " + e.describe() + " is stuck: thread '" + thread.getName()
-                    + "' ignored cancel and forced close; " + millis(now - e.deadline) + " ms past its deadline";
-            log.warn("{}; it is at:{}", msg, formatStack(stack, 30));
-            events.publish(
-                    event(GuardEvent.Type.STUCK, e, e.closeCause().orElse(null), msg, null, stack, thread.getName()));
-            try {
-                e.spec.hooks().stuck(e, thread, stack);
-            } catch (RuntimeException ex) {
-                log.warn("[{}] stuck hook of {} threw; ignored", name, e.describe(), ex);
-            }
-        });
+        actions.execute(
+                "stuck check " + e.describe(),
+                () -> e.declareStuck(now, (thread, stack) -> {
+                    counters.stuckTotal.incrementAndGet();
+                    counters.stuckNow.incrementAndGet();
+                    String late = e.deadline != Entry.NONE && now - e.deadline >= 0
+                            ? millis(now - e.deadline) + " ms past its deadline"
+                            : "after it was cancelled";
+                    String msg = "[" + name + "] " + e.describe() + " is stuck: thread '" + thread.getName()
+                            + "' ignored cancel and forced close; " + late;
+                    log.warn("{}; it is at:{}", msg, formatStack(stack, 30));
+                    events.publish(event(
+                            GuardEvent.Type.STUCK, e, e.closeCause().orElse(null), msg, null, stack, thread.getName()));
+                    try {
+                        e.spec.hooks().stuck(e, thread, stack);
+                    } catch (RuntimeException ex) {
+                        log.warn("[{}] stuck hook of {} threw; ignored", name, e.describe(), ex);
+                    }
+                }));
     }
 
     void stuckReturned(Entry e, long stuckNanos) {

@@ -109,7 +109,7 @@ final class Sweeper {
     }
 
     private static boolean sweepOne(DefaultGuard g, Entry e, String why) {
-        boolean done = e.runner().isPresent() ? g.incidents.cancel(e, CloseCause.SWEPT) : e.closeWith(CloseCause.SWEPT);
+        boolean done = e.hasRunner() ? g.incidents.cancel(e, CloseCause.SWEPT) : e.closeWith(CloseCause.SWEPT);
         if (done) {
             g.swept(e, why);
         }

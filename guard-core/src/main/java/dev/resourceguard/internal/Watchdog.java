@@ -137,13 +137,13 @@ final class Watchdog implements Runnable {
                 }
                 case 1 -> {
                     e.stage = 2;
-                    e.escalateAt = e.runner().isPresent() ? now + stuckGraceNanos : Entry.NONE;
+                    e.escalateAt = e.hasRunner() ? now + stuckGraceNanos : Entry.NONE;
                     due(e, FORCE_CLOSE);
                 }
                 case 2 -> {
                     e.stage = 3;
                     e.escalateAt = Entry.NONE;
-                    if (e.runner().isPresent()) {
+                    if (e.hasRunner()) {
                         due(e, STUCK);
                     }
                 }
