@@ -401,6 +401,12 @@ public final class DefaultGuard implements ResourceGuard {
                 null));
     }
 
+    /** The age-leak threshold of handles of {@code spec}: its own, else the guard's; 0 for none. */
+    long leakThresholdNanos(HandleSpec<?> spec) {
+        long t = spec.leakThresholdNanos();
+        return t < 0 ? defaultLeakNanos : t;
+    }
+
     java.util.Collection<KindStats> kindStatsView() {
         return kinds.values();
     }

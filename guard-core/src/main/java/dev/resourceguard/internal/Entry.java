@@ -85,7 +85,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     private final Object resource;
     final long openedAt;
     final Throwable site;
-    final long leakAt;
 
     private volatile int state;
     private volatile Thread runner;
@@ -139,7 +138,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         this.openedAt = now;
         this.lastActive = now;
         this.site = site;
-        this.leakAt = leakThresholdNanos > 0 ? now + leakThresholdNanos : NONE;
         if (timeoutNanos > 0) {
             this.deadline = now + timeoutNanos;
             this.escalateAt = deadline;
@@ -606,10 +604,16 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         timerNext = n;
     }
 
+    /** When the handle becomes a suspected leak, or {@link #NONE}; derived, to keep the entry small. */
+    long leakAt() {
+        long threshold = guard.leakThresholdNanos(spec);
+        return threshold > 0 ? openedAt + threshold : NONE;
+    }
+
     /** The next time the watchdog must look at this entry, or {@link #NONE}. Under the stripe lock. */
     long nextTimer() {
         long e = escalateAt;
-        long l = leakReported ? NONE : leakAt;
+        long l = leakReported ? NONE : leakAt();
         if (e == NONE) {
             return l;
         }

@@ -159,7 +159,7 @@ final class Incidents {
     void reportAgeLeak(Entry e, long now) {
         counters.leaksSuspected.incrementAndGet();
         String msg = "[" + name + "] " + e.describe() + " held for " + seconds(now - e.openedAt)
-                + " s, past the leak threshold of " + seconds(e.leakAt - e.openedAt) + " s"
+                + " s, past the leak threshold of " + seconds(e.leakAt() - e.openedAt) + " s"
                 + ownerSuffix(e);
         log.warn("{}; {}", msg, siteText(e));
         events.publish(event(GuardEvent.Type.LEAK_SUSPECTED, e, null, msg, e.site, null, null));

@@ -124,7 +124,8 @@ final class Watchdog implements Runnable {
         if (!e.isOpen()) {
             return;
         }
-        if (!e.leakReported && e.leakAt != Entry.NONE && now - e.leakAt >= 0) {
+        long leakAt = e.leakReported ? Entry.NONE : e.leakAt();
+        if (leakAt != Entry.NONE && now - leakAt >= 0) {
             e.leakReported = true;
             due(e, LEAK_CHECK);
         }
