@@ -1,0 +1,128 @@
+package dev.resourceguard.benchmarks;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.Timeout;
+import dev.resourceguard.AllocationSites;
+import dev.resourceguard.GuardConfig;
+import dev.resourceguard.ResourceGuard;
+import dev.resourceguard.executors.GuardedExecutors;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Throughput per task of a 2-thread pool fed by two producers, each submitting batches of 1000
+ * fire-and-forget tasks ({@code Blackhole.consumeCPU(10)}) and waiting for its batch: the raw {@link
+ * ThreadPoolExecutor}, the same pool wrapped by the guard (each task a tracked handle with a deadline),
+ * and the peers the issue names: Micrometer's {@code ExecutorServiceMetrics.monitor} (metrics only),
+ * Resilience4j's {@code TimeLimiter} and Failsafe's {@code Timeout}, both with a 30 s timeout.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ExecutorBenchmark {
+    static final int BATCH = 1000;
+
+    @Param({"raw", "guarded", "micrometer", "resilience4j", "failsafe"})
+    public String variant;
+
+    private ExecutorService pool;
+    private ResourceGuard guard;
+    private ScheduledExecutorService scheduler;
+    private Consumer<Runnable> submit;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        pool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        switch (variant) {
+            case "raw" -> submit = pool::execute;
+            case "guarded" -> {
+                guard = ResourceGuard.create(GuardConfig.builder()
+                        .name("bench")
+                        .allocationSites(AllocationSites.OFF)
+                        .build());
+                ExecutorService guarded = GuardedExecutors.wrap(pool, guard);
+                submit = guarded::execute;
+            }
+            case "micrometer" -> {
+                ExecutorService monitored = ExecutorServiceMetrics.monitor(new SimpleMeterRegistry(), pool, "bench");
+                submit = monitored::execute;
+            }
+            case "resilience4j" -> {
+                scheduler = Executors.newSingleThreadScheduledExecutor();
+                TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                        .timeoutDuration(Duration.ofSeconds(30))
+                        .cancelRunningFuture(true)
+                        .build());
+                submit =
+                        task -> limiter.executeCompletionStage(scheduler, () -> CompletableFuture.runAsync(task, pool));
+            }
+            case "failsafe" -> {
+                FailsafeExecutor<Object> failsafe =
+                        Failsafe.with(Timeout.of(Duration.ofSeconds(30))).with(pool);
+                submit = task -> failsafe.runAsync(task::run);
+            }
+            default -> throw new IllegalArgumentException("unknown variant: " + variant);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (guard != null) {
+            guard.close();
+        }
+    }
+
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(BATCH)
+    public void twoProducers() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(BATCH);
+        Runnable task = () -> {
+            Blackhole.consumeCPU(10);
+            done.countDown();
+        };
+        for (int i = 0; i < BATCH; i++) {
+            submit.accept(task);
+        }
+        done.await();
+    }
+}
