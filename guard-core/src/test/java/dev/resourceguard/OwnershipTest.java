@@ -177,6 +177,44 @@ class OwnershipTest {
     }
 
     @Test
+    void theInterruptDecisionIsTakenBeforeChildrenCancelAndClose() throws Exception {
+        // Killing a browser frees its owner and closes its page as part of the cancel; the owner's thread
+        // must still not be interrupted (it may be back in Playwright by then).
+        Handle<String> task = guard.openTask("browser-work", Duration.ofMinutes(1));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Handle<String>> page =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        HandleSpec<String> closesItselfOnCancel = HandleSpec.<String>builder("page")
+                .forbidOwnerInterrupt(true)
+                .trackReachability(false)
+                .onCancel(r -> {
+                    page.get().close();
+                    released.countDown();
+                })
+                .build();
+        Thread t = new Thread(() -> {
+            try (Scope s = task.enter()) {
+                page.set(guard.track("page", closesItselfOnCancel));
+                entered.countDown();
+                while (!released.await(10, TimeUnit.MILLISECONDS)) {
+                    // blocked in a browser call
+                }
+                Thread.sleep(200); // the next call into the browser, which an interrupt would break
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        });
+        t.start();
+        assertTrue(entered.await(20, TimeUnit.SECONDS));
+        task.cancel();
+        t.join(20_000);
+        assertFalse(interrupted.get(), "the owner must not be interrupted once a child forbade it");
+        task.close();
+    }
+
+    @Test
     void handleOpenedByACancelledOwnerIsCancelledToo() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         Handle<String> task = guard.openTask("t", Duration.ofMinutes(1));

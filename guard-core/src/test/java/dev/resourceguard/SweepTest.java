@@ -43,4 +43,30 @@ class SweepTest {
             kept.close();
         }
     }
+
+    @Test
+    void aResourceOfARunningTaskIsNotIdle() {
+        TestSupport.ManualTicker ticker = new TestSupport.ManualTicker();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .ticker(ticker)
+                .idleThreshold(Duration.ofMinutes(1))
+                .leakThreshold(Duration.ZERO)
+                .build())) {
+            Handle<String> task = guard.openTask("long-crawl", Duration.ofHours(1));
+            Handle<String> page;
+            Handle<String> loose = guard.track("loose", HandleSpec.of("page"));
+            try (Scope s = task.enter()) {
+                page = guard.track("page", HandleSpec.of("page"));
+                ticker.advance(Duration.ofMinutes(2));
+                SweepResult r = guard.sweep();
+                assertEquals(1, r.count(), r.toString());
+                assertEquals(HandleState.OPEN, page.state(), "in use by the running task");
+                assertEquals(CloseCause.SWEPT, loose.closeCause().orElseThrow());
+            }
+            // The task's thread left: now its untouched page is idle.
+            assertEquals(1, guard.sweep().count());
+            assertEquals(CloseCause.SWEPT, page.closeCause().orElseThrow());
+            task.close();
+        }
+    }
 }

@@ -203,18 +203,18 @@ public final class DefaultGuard implements ResourceGuard {
             long now = ticker.read();
             long id = ids.incrementAndGet();
             Stripe stripe = registry.stripeFor(id);
-            long leakNanos = spec.leakThresholdNanos() < 0 ? defaultLeakNanos : spec.leakThresholdNanos();
+            long leakNanos = leakThresholdNanos(spec);
             boolean reachable = reachability && spec.tracksReachability();
             // A site is only ever reported for a leak: skip the capture where no leak can be reported.
             Throwable site = leakNanos == 0 && !reachable ? null : captureSite();
             String n = name != null ? name : spec.defaultName();
             if (reachable) {
-                TrackedHandle<T> th = new TrackedHandle<>(
-                        queue, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, leakNanos, site);
+                TrackedHandle<T> th =
+                        new TrackedHandle<>(queue, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, site);
                 e = th.entry;
                 h = th;
             } else {
-                e = new Entry(null, null, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, leakNanos, site);
+                e = new Entry(null, null, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, site);
                 @SuppressWarnings("unchecked")
                 Handle<T> cast = (Handle<T>) (Handle<?>) e;
                 h = cast;

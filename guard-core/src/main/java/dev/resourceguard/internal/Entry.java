@@ -125,7 +125,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             Object resource,
             long now,
             long timeoutNanos,
-            long leakThresholdNanos,
             Throwable site) {
         super(facade, facade == null ? null : queue);
         this.guard = guard;
@@ -392,15 +391,27 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
      * The caller has already marked this handle cancelling.
      */
     void runCancelTree(CloseCause cause) {
+        // Decide before the children's actions run: they may close the very children that forbid it.
+        boolean interrupt = spec.interruptsRunner() && !descendantForbidsInterrupt();
         for (Entry c : childrenNewestFirst()) {
             if (c.parent == this && c.markCancelling(cause)) {
                 c.runCancelTree(cause);
             }
         }
         guard.incidents.runCancel(this);
-        if (spec.interruptsRunner() && !descendantForbidsInterrupt()) {
+        if (interrupt) {
             interruptRunner();
         }
+    }
+
+    /** Whether this handle or one of its owners has a thread running in its scope. */
+    boolean runsOrIsOwnedByRunning() {
+        for (Entry e = this; e != null; e = e.parent) {
+            if (e.hasRunner()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean descendantForbidsInterrupt() {

@@ -33,7 +33,8 @@ final class Sweeper {
                 expired.add(e);
             } else if (e.leakReported) {
                 leaked.add(e);
-            } else if (idle > 0 && e.runner().isEmpty() && now - e.lastActive() - idle >= 0) {
+            } else if (idle > 0 && !e.runsOrIsOwnedByRunning() && now - e.lastActive() - idle >= 0) {
+                // a resource of a running task is in use even if nobody touched it
                 idleOnes.add(e);
             }
         }

@@ -31,23 +31,9 @@ final class TrackedHandle<T> implements Handle<T> {
             Object resource,
             long now,
             long timeoutNanos,
-            long leakThresholdNanos,
             Throwable site) {
         // The entry refers to this facade only phantom-reachably: it is the referent, nothing else.
-        this.entry = new Entry(
-                this,
-                queue,
-                guard,
-                spec,
-                stats,
-                stripe,
-                id,
-                name,
-                resource,
-                now,
-                timeoutNanos,
-                leakThresholdNanos,
-                site);
+        this.entry = new Entry(this, queue, guard, spec, stats, stripe, id, name, resource, now, timeoutNanos, site);
     }
 
     @Override
