@@ -79,6 +79,8 @@ class ReportAndEventsTest {
         };
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
                 .eventBufferSize(3)
+                // no FORCE_CLOSED events while the test compares the ring with what the listener saw
+                .forceCloseGrace(Duration.ofMinutes(5))
                 .listener(throwing)
                 .listener(new GuardListener() {
                     @Override

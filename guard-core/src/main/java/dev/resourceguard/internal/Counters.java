@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A guard's counters. Per-kind counts live in {@link KindStats} (striped adders, touched on the hot
- * path); the rest count rare events. Reads sum without locks.
+ * A guard's counters. Per-kind counts live in the registry's stripes (see {@link KindStats}), changed
+ * under the lock the hot path takes anyway; the rest count rare events.
  */
 final class Counters implements GuardStats {
     final AtomicLong deadlinesExceeded = new AtomicLong();
@@ -85,7 +85,7 @@ final class Counters implements GuardStats {
     @Override
     public long open(String kind) {
         KindStats k = kinds.get(kind);
-        return k == null ? 0 : k.open.sum();
+        return k == null ? 0 : k.open();
     }
 
     @Override
@@ -98,7 +98,7 @@ final class Counters implements GuardStats {
     public long opened() {
         long n = 0;
         for (KindStats k : kinds.values()) {
-            n += k.open.sum() + k.closedTotal();
+            n += k.opened();
         }
         return n;
     }

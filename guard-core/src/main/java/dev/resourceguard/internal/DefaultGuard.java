@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -51,7 +50,8 @@ public final class DefaultGuard implements ResourceGuard {
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
     final Counters counters = new Counters(kinds);
-    private final AtomicLong ids = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger kindIndexes =
+            new java.util.concurrent.atomic.AtomicInteger();
     final EventLog events;
     private final ActionRunner actions;
     final Incidents incidents;
@@ -201,8 +201,7 @@ public final class DefaultGuard implements ResourceGuard {
         Handle<T> h;
         try {
             long now = ticker.read();
-            long id = ids.incrementAndGet();
-            Stripe stripe = registry.stripeFor(id);
+            Stripe stripe = registry.stripeForCurrentThread();
             long leakNanos = leakThresholdNanos(spec);
             boolean reachable = reachability && spec.tracksReachability();
             // A site is only ever reported for a leak: skip the capture where no leak can be reported.
@@ -210,11 +209,11 @@ public final class DefaultGuard implements ResourceGuard {
             String n = name != null ? name : spec.defaultName();
             if (reachable) {
                 TrackedHandle<T> th =
-                        new TrackedHandle<>(queue, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, site);
+                        new TrackedHandle<>(queue, this, spec, ks, stripe, n, resource, now, timeoutNanos, site);
                 e = th.entry;
                 h = th;
             } else {
-                e = new Entry(null, null, this, spec, ks, stripe, id, n, resource, now, timeoutNanos, site);
+                e = new Entry(null, null, this, spec, ks, stripe, n, resource, now, timeoutNanos, site);
                 @SuppressWarnings("unchecked")
                 Handle<T> cast = (Handle<T>) (Handle<?>) e;
                 h = cast;
@@ -225,17 +224,22 @@ public final class DefaultGuard implements ResourceGuard {
             }
             throw ex;
         }
-        ks.opened();
+        // In the registry before it is a child: an owner that closes concurrently then either sees the
+        // child and closes it (which unlinks it from the registry), or is seen closed below.
+        registry.add(e);
         Entry owner = CURRENT.get();
         if (owner != null && owner.guard == this && owner.isOpen()) {
             owner.linkChild(e);
-        }
-        registry.add(e);
-        if (owner != null && e.parent == owner && owner.isCancelled()) {
-            // The owner is being cancelled: what it opens now is cancelled with it.
-            CloseCause c = owner.closeCause().orElse(CloseCause.CANCELLED);
-            if (e.markCancelling(c)) {
-                actions.execute("cancel " + e.describe(), () -> e.runCancelTree(c));
+            if (owner.isCancelled()) {
+                CloseCause c = owner.closeCause().orElse(CloseCause.CANCELLED);
+                if (!owner.isOpen()) {
+                    // The owner ended between the check and the link and did not see this child.
+                    e.leakReason = "opened while its owner " + owner.describe() + " was closing";
+                    e.closeWith(c.wasForced() ? c : CloseCause.LEAKED);
+                } else if (e.markCancelling(c)) {
+                    // The owner is being cancelled: what it opens now is cancelled with it.
+                    actions.execute("cancel " + e.describe(), () -> e.runCancelTree(c));
+                }
             }
         }
         if (closed) {
@@ -265,7 +269,8 @@ public final class DefaultGuard implements ResourceGuard {
         ks = kinds.computeIfAbsent(kind, k -> {
             created[0] = true;
             Integer limit = config.quotas().get(k);
-            return new KindStats(k, limit == null ? null : new Quota(k, limit));
+            return new KindStats(
+                    k, limit == null ? null : new Quota(k, limit), kindIndexes.getAndIncrement(), registry);
         });
         if (created[0]) {
             for (Consumer<String> l : counters.newKindListeners) {

@@ -58,6 +58,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     private static final VarHandle STATE;
     private static final VarHandle RUNNER;
     private static final VarHandle STUCK;
+    private static final VarHandle LAST_ACTIVE;
+    private static final VarHandle COST;
+    private static final VarHandle STUCK_SINCE;
     private static final int NOT_STUCK = 0;
     private static final int DECLARING = 1;
     private static final int DECLARED = 2;
@@ -71,6 +74,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             STATE = l.findVarHandle(Entry.class, "state", int.class);
             RUNNER = l.findVarHandle(Entry.class, "runner", Thread.class);
             STUCK = l.findVarHandle(Entry.class, "stuckState", int.class);
+            LAST_ACTIVE = l.findVarHandle(Entry.class, "lastActive", long.class);
+            COST = l.findVarHandle(Entry.class, "cost", long.class);
+            STUCK_SINCE = l.findVarHandle(Entry.class, "stuckSince", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,7 +86,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     final HandleSpec<?> spec;
     final KindStats stats;
     final Stripe stripe;
-    final long id;
+    /** Given by the stripe when the entry is added, before any other thread can see the entry. */
+    long id;
+
     private final String name;
     private final Object resource;
     final long openedAt;
@@ -90,9 +98,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     private volatile Thread runner;
     volatile Entry parent;
     private volatile long lastActive;
-    private volatile long cost = -1;
+    private volatile long cost;
     volatile boolean leakReported;
-    volatile long stuckSince = NONE;
+    volatile long stuckSince;
     private volatile int stuckState;
     private volatile boolean interruptedByGuard;
     /** Why a handle closed as LEAKED; set before the close. */
@@ -120,7 +128,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             HandleSpec<?> spec,
             KindStats stats,
             Stripe stripe,
-            long id,
             String name,
             Object resource,
             long now,
@@ -131,12 +138,15 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         this.spec = spec;
         this.stats = stats;
         this.stripe = stripe;
-        this.id = id;
         this.name = name;
         this.resource = resource;
         this.openedAt = now;
-        this.lastActive = now;
         this.site = site;
+        // Plain writes: the entry is published through the stripe lock. A volatile write here would
+        // cost a full fence each on the hot path.
+        LAST_ACTIVE.set(this, now);
+        COST.set(this, -1L);
+        STUCK_SINCE.set(this, NONE);
         if (timeoutNanos > 0) {
             this.deadline = now + timeoutNanos;
             this.escalateAt = deadline;
@@ -318,10 +328,12 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         } while (!STATE.compareAndSet(this, s, CLOSED | cause.ordinal()));
 
         try {
-            closeChildren(cause.wasForced() ? cause : CloseCause.LEAKED, this);
+            if (childHead != null) {
+                closeChildren(cause.wasForced() ? cause : CloseCause.LEAKED, this);
+            }
             guard.incidents.runClose(this, cause);
         } finally {
-            guard.registry.remove(this);
+            guard.registry.remove(this, cause);
             Entry p = parent;
             if (p != null) {
                 p.unlinkChild(this);
@@ -329,7 +341,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             if (stats.quota != null) {
                 stats.quota.release();
             }
-            stats.recordClose(cause);
             guard.incidents.closed(this, cause);
         }
         return true;

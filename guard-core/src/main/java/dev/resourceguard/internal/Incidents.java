@@ -220,7 +220,7 @@ final class Incidents {
         StringBuilder sb = new StringBuilder("open handles:");
         guard.kindStatsView().stream()
                 .sorted((a, b) -> a.kind.compareTo(b.kind))
-                .forEach(k -> sb.append(' ').append(k.kind).append('=').append(k.open.sum()));
+                .forEach(k -> sb.append(' ').append(k.kind).append('=').append(k.open()));
         Runtime rt = Runtime.getRuntime();
         sb.append("; stuck=")
                 .append(counters.stuckNow.get())

@@ -1,42 +1,52 @@
 package dev.resourceguard.internal;
 
 import dev.resourceguard.CloseCause;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Per-kind counters, shared by all handles of a kind in one guard. */
+/**
+ * One kind of handle in one guard: its quota and its counts. The counts live in the registry's stripes
+ * (plain longs changed under the stripe lock that {@code track} and {@code close} take anyway), so the
+ * hot path pays no atomic operation for them; reads sum the stripes.
+ */
 final class KindStats {
-    private static final CloseCause[] CAUSES = CloseCause.values();
+    static final CloseCause[] CAUSES = CloseCause.values();
 
     final String kind;
     final Quota quota; // null: no quota
-    final LongAdder open = new LongAdder();
-    private final LongAdder[] closed = new LongAdder[CAUSES.length];
+    /** This kind's slot in the stripes' count arrays. */
+    final int index;
 
-    KindStats(String kind, Quota quota) {
+    private final Registry registry;
+
+    KindStats(String kind, Quota quota, int index, Registry registry) {
         this.kind = kind;
         this.quota = quota;
-        for (int i = 0; i < closed.length; i++) {
-            closed[i] = new LongAdder();
+        this.index = index;
+        this.registry = registry;
+    }
+
+    /** Handles of this kind opened and not yet closed. */
+    long open() {
+        long[] c = registry.counts(index);
+        long open = c[0];
+        for (int i = 1; i < c.length; i++) {
+            open -= c[i];
         }
+        return open;
     }
 
-    void opened() {
-        open.increment();
-    }
-
-    void recordClose(CloseCause cause) {
-        open.decrement();
-        closed[cause.ordinal()].increment();
+    long opened() {
+        return registry.counts(index)[0];
     }
 
     long closed(CloseCause cause) {
-        return closed[cause.ordinal()].sum();
+        return registry.counts(index)[1 + cause.ordinal()];
     }
 
     long closedTotal() {
+        long[] c = registry.counts(index);
         long sum = 0;
-        for (LongAdder a : closed) {
-            sum += a.sum();
+        for (int i = 1; i < c.length; i++) {
+            sum += c[i];
         }
         return sum;
     }

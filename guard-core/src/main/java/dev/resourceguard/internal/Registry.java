@@ -5,7 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** All open entries of a guard, sharded into stripes by id. */
+/**
+ * All open entries of a guard, sharded into stripes. A thread tracks into the stripe its id hashes to,
+ * so threads rarely share a stripe's lock or cache lines; an entry stays in its stripe until closed,
+ * whichever thread closes it.
+ */
 final class Registry {
     private final Stripe[] stripes;
     private final int mask;
@@ -14,21 +18,32 @@ final class Registry {
         int n = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 4) - 1) << 1;
         stripes = new Stripe[n];
         for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe(now);
+            stripes[i] = new Stripe(now, i, n);
         }
         mask = n - 1;
     }
 
-    Stripe stripeFor(long id) {
-        return stripes[(int) (id ^ (id >>> 16)) & mask];
+    /** The calling thread's stripe. */
+    Stripe stripeForCurrentThread() {
+        long h = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        return stripes[(int) (h >>> 40) & mask];
     }
 
     void add(Entry e) {
         e.stripe.add(e);
     }
 
-    void remove(Entry e) {
-        e.stripe.remove(e);
+    void remove(Entry e, dev.resourceguard.CloseCause cause) {
+        e.stripe.remove(e, cause);
+    }
+
+    /** The kind's counts summed over the stripes: opened, then closed by cause ordinal. */
+    long[] counts(int kindIndex) {
+        long[] sum = new long[1 + KindStats.CAUSES.length];
+        for (Stripe s : stripes) {
+            s.addCounts(kindIndex, sum);
+        }
+        return sum;
     }
 
     void setDeadline(Entry e, long deadline) {
@@ -65,13 +80,19 @@ final class Registry {
         }
     }
 
+    /** By opening time; ids break ties (they increase per stripe, not across stripes). */
+    static final Comparator<Entry> OLDEST_FIRST = (a, b) -> {
+        long d = a.openedAt - b.openedAt; // ticker time: compare by difference
+        return d != 0 ? Long.signum(d) : Long.compare(a.id, b.id);
+    };
+
     /** A snapshot of the open entries, oldest first. */
     List<Entry> snapshot() {
         List<Entry> all = new ArrayList<>();
         for (Stripe s : stripes) {
             s.collect(all);
         }
-        all.sort(Comparator.comparingLong(e -> e.id));
+        all.sort(OLDEST_FIRST);
         return all;
     }
 

@@ -47,7 +47,7 @@ final class ReportBuilder {
                 closed.put(c, k.closed(c));
             }
             kindSummaries.add(
-                    new GuardReport.KindSummary(k.kind, k.open.sum(), cancelling.getOrDefault(k.kind, 0L), closed));
+                    new GuardReport.KindSummary(k.kind, k.open(), cancelling.getOrDefault(k.kind, 0L), closed));
             if (k.quota != null) {
                 quotas.add(new GuardReport.QuotaInfo(k.kind, k.quota.limit, k.quota.inUse(), k.quota.waiting()));
             }
@@ -72,7 +72,7 @@ final class ReportBuilder {
         long openCount = 0;
         long closedCount = 0;
         for (KindStats k : kinds) {
-            openCount += k.open.sum();
+            openCount += k.open();
             closedCount += k.closedTotal();
         }
         GuardReport.Totals totals = new GuardReport.Totals(

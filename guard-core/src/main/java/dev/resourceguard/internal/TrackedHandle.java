@@ -26,14 +26,13 @@ final class TrackedHandle<T> implements Handle<T> {
             HandleSpec<?> spec,
             KindStats stats,
             Stripe stripe,
-            long id,
             String name,
             Object resource,
             long now,
             long timeoutNanos,
             Throwable site) {
         // The entry refers to this facade only phantom-reachably: it is the referent, nothing else.
-        this.entry = new Entry(this, queue, guard, spec, stats, stripe, id, name, resource, now, timeoutNanos, site);
+        this.entry = new Entry(this, queue, guard, spec, stats, stripe, name, resource, now, timeoutNanos, site);
     }
 
     @Override
