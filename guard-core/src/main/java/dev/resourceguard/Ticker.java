@@ -13,8 +13,12 @@ public interface Ticker {
     /** Returns the current time in nanoseconds, from an arbitrary origin. */
     long read();
 
-    /** A ticker backed by {@link System#nanoTime()}. */
+    /**
+     * The ticker backed by {@link System#nanoTime()}, the default. Always the same instance: with it, the
+     * guard stamps new handles with the watchdog's last reading instead of reading the clock (see
+     * {@code docs/architecture.md}, "Time").
+     */
     static Ticker system() {
-        return System::nanoTime;
+        return SystemTicker.INSTANCE;
     }
 }

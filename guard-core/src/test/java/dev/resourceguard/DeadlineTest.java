@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,39 @@ class DeadlineTest {
                 events.stream().anyMatch(e -> e.type() == GuardEvent.Type.DEADLINE_EXCEEDED && e.handleId() == h.id()));
         HandleClosedException ex = assertThrows(HandleClosedException.class, h::checkOpen);
         assertTrue(ex.getMessage().endsWith("already closed (cause=TIMED_OUT)"), ex.getMessage());
+    }
+
+    /**
+     * With the system ticker new handles are stamped with the watchdog's last published time, not read
+     * from the clock; a deadline must still never fire before its full timeout has passed since the
+     * handle was opened (here: since just before {@code track}), whatever the tick.
+     */
+    @Test
+    void systemClockDeadlinesNeverFireEarly() {
+        ResourceGuard g = guard(TestSupport.fast().watchdogTick(Duration.ofMillis(25)));
+        int n = 200;
+        long[] before = new long[n];
+        long[] cancelledAt = new long[n];
+        long[] timeouts = new long[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            timeouts[k] = TimeUnit.MILLISECONDS.toNanos(20 + (k * 7) % 100);
+            HandleSpec<Object> spec = HandleSpec.builder("early")
+                    .timeout(Duration.ofNanos(timeouts[k]))
+                    .onCancel(r -> cancelledAt[k] = System.nanoTime())
+                    .build();
+            before[k] = System.nanoTime();
+            g.track(new Object(), spec);
+            if (k % 10 == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3)); // spread over several ticks
+            }
+        }
+        await().until(() -> g.stats().deadlinesExceeded() == n);
+        await().until(() -> java.util.Arrays.stream(cancelledAt).allMatch(t -> t != 0));
+        for (int i = 0; i < n; i++) {
+            long ran = cancelledAt[i] - before[i];
+            assertTrue(ran >= timeouts[i], "handle " + i + " cancelled " + (timeouts[i] - ran) + " ns early");
+        }
     }
 
     @Test

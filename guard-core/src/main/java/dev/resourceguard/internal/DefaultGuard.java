@@ -45,6 +45,7 @@ public final class DefaultGuard implements ResourceGuard {
     final Logger log = LoggerFactory.getLogger(ResourceGuard.class);
     private final GuardConfig config;
     final Ticker ticker;
+    final Clock clock;
     final String name;
     final Registry registry;
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
@@ -74,6 +75,7 @@ public final class DefaultGuard implements ResourceGuard {
     private DefaultGuard(GuardConfig config) {
         this.config = config;
         this.ticker = config.ticker();
+        this.clock = new Clock(ticker);
         this.name = config.name();
         this.registry = new Registry(ticker.read());
         this.events = new EventLog(config.eventBufferSize(), log);
@@ -200,7 +202,7 @@ public final class DefaultGuard implements ResourceGuard {
         Entry e;
         Handle<T> h;
         try {
-            long now = ticker.read();
+            long now = clock.stamp();
             Stripe stripe = registry.stripeForCurrentThread();
             long leakNanos = leakThresholdNanos(spec);
             boolean reachable = reachability && spec.tracksReachability();

@@ -117,6 +117,9 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     long deadline = NONE;
     long escalateAt = NONE;
     int stage;
+    /** The deadline counts from a coarse stamp: the watchdog checks {@link Clock#notBefore} first. */
+    boolean coarseStart;
+
     private long timerNanos;
     private TimerNode timerPrev;
     private TimerNode timerNext;
@@ -150,6 +153,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         if (timeoutNanos > 0) {
             this.deadline = now + timeoutNanos;
             this.escalateAt = deadline;
+            this.coarseStart = guard.clock.isCoarse();
         }
     }
 
@@ -500,7 +504,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
 
     @Override
     public void touch() {
-        lastActive = guard.ticker.read();
+        LAST_ACTIVE.setRelease(this, guard.clock.stamp()); // no fence: a reader may see it a moment late
     }
 
     @Override

@@ -51,6 +51,7 @@ final class Registry {
         s.lock.lock();
         try {
             e.deadline = deadline;
+            e.coarseStart = false; // counted from an exact reading
             e.stage = 0;
             e.escalateAt = deadline;
             s.retime(e);

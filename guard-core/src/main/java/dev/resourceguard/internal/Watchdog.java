@@ -103,6 +103,7 @@ final class Watchdog implements Runnable {
 
     void tick() {
         now = guard.ticker.read();
+        guard.clock.publish(now);
         registry.advance(now, node -> decide((Entry) node));
         for (int i = 0; i < dueEntries.size(); i++) {
             dispatch(dueEntries.get(i), dueOps.get(i));
@@ -132,9 +133,16 @@ final class Watchdog implements Runnable {
         if (e.escalateAt != Entry.NONE && now - e.escalateAt >= 0) {
             switch (e.stage) {
                 case 0 -> {
-                    e.stage = 1;
-                    e.escalateAt = now + forceCloseGraceNanos;
-                    due(e, CANCEL);
+                    long notBefore = e.coarseStart
+                            ? guard.clock.notBefore(e.openedAt, e.deadline - e.openedAt, now)
+                            : e.escalateAt;
+                    if (now - notBefore < 0) {
+                        e.escalateAt = notBefore; // stamped late by a stalled watchdog: never fire early
+                    } else {
+                        e.stage = 1;
+                        e.escalateAt = now + forceCloseGraceNanos;
+                        due(e, CANCEL);
+                    }
                 }
                 case 1 -> {
                     e.stage = 2;
