@@ -91,7 +91,7 @@ public final class ExecutorOptions {
         private String name;
         private Duration taskTimeout;
         private int maxExtraThreads = -1;
-        private int queueWaitSampleRate = 8;
+        private int queueWaitSampleRate = 32;
         private RetryScheduler retryScheduler;
         private DoubleSupplier random = RANDOM;
 
@@ -130,7 +130,7 @@ public final class ExecutorOptions {
         }
 
         /**
-         * Times the queue wait of one task in {@code oneIn} (default 8; 1 times every task). Timing a wait
+         * Times the queue wait of one task in {@code oneIn} (default 32; 1 times every task). Timing a wait
          * reads the clock twice, which costs more than the rest of the executor's bookkeeping on machines
          * with a slow clock (about 30 ns per read under KVM); the count of started tasks stays exact and the
          * total wait is estimated from the sample.

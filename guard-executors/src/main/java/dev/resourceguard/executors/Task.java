@@ -31,7 +31,7 @@ import java.time.Duration;
  * action (deadline, sweep, shutdown) and {@code Future.cancel} completes it, and the winner bumps exactly
  * one counter.
  *
- * <p><b>Cost on the path of a normal task:</b> this object, a random draw (and for one task in eight two
+ * <p><b>Cost on the path of a normal task:</b> this object, a random draw (and for one task in 32 two
  * ticker reads), the core's track/enter/close, one compare-and-set on the state and three striped counter
  * increments. No lock, no map, no scheduled future, no exception built.
  */
