@@ -52,7 +52,8 @@ import javax.management.openmbean.CompositeData;
  *
  * <p><b>When the sweep starts</b>: the guard's {@code SWEPT} event for the round's task (published by
  * the emergency sweep as it cancels the task, before the next candidate). Also printed: when this
- * program's listener received the collection's notification ({@code notified}), when the guard's
+ * program's listener received the collection's notification ({@code notified}; it is called after the
+ * guard's own listener on the same thread, so this is an upper bound of when the guard got it), when the guard's
  * {@code MEMORY_LEVEL -> CRITICAL} event came ({@code level}), when the child's cancel action ran
  * ({@code cancel}) and when the worker saw the interrupt ({@code interrupt}), all from the crossing.
  *
@@ -91,6 +92,8 @@ public final class SweepLatency {
         volatile long cancelAt;
         volatile long interruptedAt;
         volatile String sweepMessage;
+        volatile long startedAt;
+        volatile long lastUse = -1;
     }
 
     private final long heapMax = Runtime.getRuntime().maxMemory();
@@ -181,10 +184,13 @@ public final class SweepLatency {
                     worker.interrupt(); // the guard never swept it
                     worker.join();
                 }
-                round.armed = false;
-                for (int i = 0; i < 100 && round.sweptAt == 0; i++) {
-                    TimeUnit.MILLISECONDS.sleep(10); // the worker may see the interrupt before the event is published
+                // The notification thread may call this program's listener after the guard has already swept
+                // (the guard's listener comes first), and the worker may see the interrupt before the event is
+                // published: wait for both before closing the round.
+                for (int i = 0; i < 100 && (round.sweptAt == 0 || round.crossedAt == 0); i++) {
+                    TimeUnit.MILLISECONDS.sleep(10);
                 }
+                round.armed = false;
                 boolean seen = round.crossedAt != 0 && round.sweptAt != 0;
                 System.out.printf(
                         "%-6s %-22s %5.0f%% %9s %9s %9s %9s %10s%n",
@@ -198,6 +204,17 @@ public final class SweepLatency {
                         ms(round, round.interruptedAt));
                 if (r == 0) {
                     System.out.println("  guard: " + round.sweepMessage);
+                }
+                if (round.crossedAt == 0) {
+                    System.out.printf(
+                            "  no crossing seen (last use after a collection %.0f%%); task swept %s ms after it"
+                                    + " started, interrupted %s ms; guard: %s%n",
+                            round.lastUse * 100.0 / heapMax,
+                            round.sweptAt == 0 ? "-" : String.format("%.1f", (round.sweptAt - round.startedAt) / 1e6),
+                            round.interruptedAt == 0
+                                    ? "-"
+                                    : String.format("%.1f", (round.interruptedAt - round.startedAt) / 1e6),
+                            round.sweepMessage);
                 }
                 if (r >= 0) {
                     if (!seen) {
@@ -221,6 +238,7 @@ public final class SweepLatency {
     private void grow(ResourceGuard guard, HandleSpec<Round> childSpec, Round round, long baseline) {
         Handle<String> task = guard.openTask("grow", Duration.ofMinutes(5));
         round.taskId = task.id();
+        round.startedAt = System.nanoTime();
         List<byte[]> held = new ArrayList<>();
         long cap = (long) (CAP * heapMax) - baseline;
         try (Scope s = task.enter()) {
@@ -276,6 +294,7 @@ public final class SweepLatency {
                 used += e.getValue().getUsed();
             }
         }
+        r.lastUse = used;
         double use = used / (double) heapMax; // as the guard computes it
         if (use >= CRITICAL) {
             r.crossingGc = info.getGcName() + " (" + info.getGcCause() + ")";
