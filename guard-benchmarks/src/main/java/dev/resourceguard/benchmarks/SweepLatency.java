@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -37,6 +38,9 @@ import javax.management.openmbean.CompositeData;
  * critical 0.7, recovery 0.4 of the maximum heap. The task stops growing at 0.85 (so a late sweep shows
  * as lateness, not as an {@link OutOfMemoryError}) and runs until the guard cancels it. Between rounds
  * the buffer is dropped and {@code System.gc()} brings the level back to NORMAL.
+ *
+ * <p>Optionally {@code background} other handles stay open (no deadline, costs log-uniform from 1 KiB
+ * to 1 MiB), so that the emergency sweep chooses its victim among them.
  *
  * <p><b>When the mark is crossed</b> is decided independently of the guard, by this program's own
  * listener on every collector's MXBean: the crossing is the <em>end of the first collection</em> after
@@ -155,11 +159,15 @@ public final class SweepLatency {
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((NotificationEmitter) gc).addNotificationListener(this::onCollection, null, null);
             }
-            HandleSpec<Object> backgroundSpec =
-                    HandleSpec.builder("background").costBytes(1024).build();
-            List<Handle<Object>> held = new ArrayList<>();
+            // Costs differ (log-uniform 1 KiB .. 1 MiB, all below the task's) so that choosing is a real sort;
+            // with equal costs the policy's input is already in order (oldest first) and sorts in O(n).
+            HandleSpec<long[]> backgroundSpec =
+                    HandleSpec.<long[]>builder("background").cost(c -> c[0]).build();
+            List<Handle<long[]>> held = new ArrayList<>();
+            SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < background; i++) {
-                held.add(guard.track(new Object(), backgroundSpec));
+                long cost = (long) Math.exp(random.nextDouble(Math.log(1024), Math.log(1 << 20)));
+                held.add(guard.track(new long[] {cost}, backgroundSpec));
             }
             HandleSpec<Round> childSpec = HandleSpec.<Round>builder("buffer-part")
                     .onCancel(r -> r.cancelAt = System.nanoTime())

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -205,6 +206,8 @@ public final class SweepSelection {
         double[] snapshot = new double[n];
         double[] order = new double[n];
         double[] prototype = new double[n];
+        double[] keysOnly = new double[n];
+        double[] select = new double[n];
         int[] candidates = new int[n];
         for (int r = 0; r < n; r++) {
             long t0 = System.nanoTime();
@@ -221,6 +224,15 @@ public final class SweepSelection {
             long t3 = System.nanoTime();
             prototypeOrder(open, guard.config().idleThreshold());
             long t4 = System.nanoTime();
+            List<Key> keys = keys(open, guard.config().idleThreshold());
+            long t5 = System.nanoTime();
+            PriorityQueue<Key> heap = new PriorityQueue<>(keys);
+            for (int i = 0; i < 100 && !heap.isEmpty(); i++) {
+                heap.poll();
+            }
+            long t6 = System.nanoTime();
+            keysOnly[r] = (t5 - t4) / 1e6;
+            select[r] = (t6 - t4) / 1e6;
             snapshot[r] = (t1 - t0) / 1e6;
             order[r] = (t3 - t2) / 1e6;
             prototype[r] = (t4 - t3) / 1e6;
@@ -230,6 +242,42 @@ public final class SweepSelection {
         print("  diagnostic: registry snapshot alone", snapshot, candidates);
         print("  diagnostic: SweepPolicy.standard().order alone", order, candidates);
         print("  diagnostic: same order, one plain comparator", prototype, candidates);
+        print("  diagnostic: the policy's keys alone, no sort", keysOnly, candidates);
+        print("  diagnostic: keys + heap, first 100 taken", select, candidates);
+    }
+
+    /** The standard policy's sort keys for one handle; natural order is the policy's order. */
+    record Key(HandleView handle, int group, long cost, long age) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            if (group != o.group) {
+                return Integer.compare(group, o.group);
+            }
+            if (cost != o.cost) {
+                return Long.compare(o.cost, cost);
+            }
+            return Long.compare(o.age, age);
+        }
+    }
+
+    /** The keys as {@code StandardSweepPolicy} computes them (same public accessors), unsorted. */
+    static List<Key> keys(List<HandleView> candidates, Duration idleThreshold) {
+        long idleNanos = idleThreshold.isZero() ? Long.MAX_VALUE : idleThreshold.toNanos();
+        List<Key> keys = new ArrayList<>(candidates.size());
+        for (HandleView h : candidates) {
+            int group;
+            if (h.remaining().map(Duration::isNegative).orElse(false)) {
+                group = 0;
+            } else if (h.isLeakSuspected()) {
+                group = 1;
+            } else if (h.runner().isEmpty() && h.idleTime().toNanos() >= idleNanos) {
+                group = 2;
+            } else {
+                group = 3;
+            }
+            keys.add(new Key(h, group, h.costBytes(), h.age().toNanos()));
+        }
+        return keys;
     }
 
     /**
