@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds target/benchmarks.jar and runs the three measurements, sized for a 2-core machine.
+# Builds target/benchmarks.jar and runs the measurements, sized for a 2-core machine.
 #
-#   guard-benchmarks/run.sh                 # all three
+#   guard-benchmarks/run.sh                 # all
 #   guard-benchmarks/run.sh jmh             # only TrackCloseBenchmark (JMH)
 #   guard-benchmarks/run.sh retained        # only RetainedSize
 #   guard-benchmarks/run.sh deadline        # only DeadlineAccuracy
+#   guard-benchmarks/run.sh memory          # SweepSelection, SweepLatency (G1, Parallel, Serial),
+#                                           # MemoryMonitorHotPathBenchmark (JMH)
 #   JMH_ARGS="-p liveHandles=0,1000" guard-benchmarks/run.sh jmh   # extra JMH options
 #   SKIP_BUILD=1 guard-benchmarks/run.sh    # reuse the jar
 #   WAIT_FOR_IDLE=1 guard-benchmarks/run.sh # first wait (up to 30 min) until the CPUs are idle
@@ -72,4 +74,27 @@ if [[ "$what" == all || "$what" == deadline ]]; then
   measured java -Xms1g -Xmx1g -cp "$jar" dev.resourceguard.benchmarks.DeadlineAccuracy 3 \
     > "$out/deadline-accuracy.txt"
   cat "$out/deadline-accuracy.txt"
+fi
+
+if [[ "$what" == all || "$what" == memory ]]; then
+  echo "== SweepSelection"
+  measured java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Xlog:gc:file="$out/sweep-selection-gc.log" \
+    -cp "$jar" dev.resourceguard.benchmarks.SweepSelection 200 100000 > "$out/sweep-selection.txt"
+  cat "$out/sweep-selection.txt"
+
+  # G1 without and with 100,000 other handles open (the sweep then chooses among them); Parallel, Serial with.
+  for run in G1:0 G1:100000 Parallel:100000 Serial:100000; do
+    gc="${run%%:*}" handles="${run##*:}"
+    echo "== SweepLatency -XX:+Use${gc}GC, $handles other handles"
+    measured java -Xms256m -Xmx256m -XX:+AlwaysPreTouch "-XX:+Use${gc}GC" \
+      -Xlog:gc:file="$out/sweep-latency-$gc-$handles-gc.log" \
+      -cp "$jar" dev.resourceguard.benchmarks.SweepLatency 30 "$handles" > "$out/sweep-latency-$gc-$handles.txt"
+    cat "$out/sweep-latency-$gc-$handles.txt"
+  done
+
+  echo "== MemoryMonitorHotPathBenchmark (JMH)"
+  # shellcheck disable=SC2086
+  measured java -jar "$jar" MemoryMonitorHotPathBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
+    -rf json -rff "$out/memory-monitor-hot-path.json" -o "$out/memory-monitor-hot-path.txt" ${JMH_ARGS:-}
+  sed -n '/^Benchmark /,$p' "$out/memory-monitor-hot-path.txt" | grep -v -e ':gc.alloc.rate ' -e ':gc.count' -e ':gc.time' || true
 fi
