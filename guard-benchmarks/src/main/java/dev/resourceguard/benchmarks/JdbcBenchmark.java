@@ -60,7 +60,7 @@ public class JdbcBenchmark {
         hikari = new HikariDataSource(c);
         if (variant.equals("guarded")) {
             guard = ResourceGuard.create(
-                    GuardConfig.builder().name("bench-jdbc").build());
+                    GuardConfig.builder().name("bench-jdbc").allocationSites(dev.resourceguard.AllocationSites.valueOf(System.getProperty("sites", "SAMPLED"))).build());
             guarded = GuardedDataSource.wrap(hikari, guard);
             dataSource = guarded;
         } else {
