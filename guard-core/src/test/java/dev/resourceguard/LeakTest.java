@@ -35,6 +35,8 @@ class LeakTest {
                 return released.get() != null;
             });
             assertEquals(CloseCause.LEAKED, released.get());
+            // the event follows the close action
+            await().until(() -> events.stream().anyMatch(e -> e.type() == GuardEvent.Type.LEAKED));
             GuardEvent leak = events.stream()
                     .filter(e -> e.type() == GuardEvent.Type.LEAKED)
                     .findFirst()

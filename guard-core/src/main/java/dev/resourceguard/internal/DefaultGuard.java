@@ -385,7 +385,7 @@ public final class DefaultGuard implements ResourceGuard {
     void sweepAsync(String reason, String usage, long bytesToFree) {
         actions.execute("sweep " + reason, () -> {
             if (reason.equals("CRITICAL")) {
-                Sweeper.emergency(this, registry.snapshot(), usage, bytesToFree, memory.heapAfterGc());
+                Sweeper.emergency(this, registry.unorderedSnapshot(), usage, bytesToFree, memory.heapAfterGc());
             } else {
                 Sweeper.sweep(this, registry.snapshot(), reason, usage);
             }
