@@ -23,11 +23,11 @@ public final class EmergencySweepAccess {
      */
     public static SweepResult emergencySweep(ResourceGuard guard, long bytesToFree, long usedBytes) {
         DefaultGuard g = (DefaultGuard) guard;
-        return Sweeper.emergency(g, g.registry.snapshot(), "benchmark", bytesToFree, usedBytes);
+        return Sweeper.emergency(g, g.registry.unorderedSnapshot(), "benchmark", bytesToFree, usedBytes);
     }
 
-    /** The registry snapshot the emergency sweep starts from (every entry, sorted by id), for diagnostics. */
+    /** The registry snapshot the emergency sweep starts from (every entry, unordered, as the monitor takes it), for diagnostics. */
     public static List<? extends HandleView> snapshot(ResourceGuard guard) {
-        return ((DefaultGuard) guard).registry.snapshot();
+        return ((DefaultGuard) guard).registry.unorderedSnapshot();
     }
 }
