@@ -5,6 +5,8 @@
 #   guard-benchmarks/run.sh jmh             # only TrackCloseBenchmark (JMH)
 #   guard-benchmarks/run.sh retained        # only RetainedSize
 #   guard-benchmarks/run.sh deadline        # only DeadlineAccuracy
+#   guard-benchmarks/run.sh executors       # ExecutorBenchmark + ExecutorOwnCostBenchmark (JMH)
+#   guard-benchmarks/run.sh jdbc            # JdbcBenchmark (JMH)
 #   guard-benchmarks/run.sh memory          # SweepSelection, SweepLatency (G1, Parallel, Serial),
 #                                           # MemoryMonitorHotPathBenchmark (JMH)
 #   JMH_ARGS="-p liveHandles=0,1000" guard-benchmarks/run.sh jmh   # extra JMH options
@@ -74,6 +76,22 @@ if [[ "$what" == all || "$what" == deadline ]]; then
   measured java -Xms1g -Xmx1g -cp "$jar" dev.resourceguard.benchmarks.DeadlineAccuracy 3 \
     > "$out/deadline-accuracy.txt"
   cat "$out/deadline-accuracy.txt"
+fi
+
+if [[ "$what" == all || "$what" == executors ]]; then
+  echo "== ExecutorBenchmark, ExecutorOwnCostBenchmark (JMH)"
+  # shellcheck disable=SC2086
+  measured java -jar "$jar" 'Executor(OwnCost)?Benchmark' -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
+    -rf json -rff "$out/executors.json" -o "$out/executors.txt" ${JMH_ARGS:-}
+  sed -n '/^Benchmark /,$p' "$out/executors.txt" | grep -v -e ':gc.alloc.rate ' -e ':gc.count' -e ':gc.time' || true
+fi
+
+if [[ "$what" == all || "$what" == jdbc ]]; then
+  echo "== JdbcBenchmark (JMH)"
+  # shellcheck disable=SC2086
+  measured java -jar "$jar" JdbcBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
+    -rf json -rff "$out/jdbc.json" -o "$out/jdbc.txt" ${JMH_ARGS:-}
+  sed -n '/^Benchmark /,$p' "$out/jdbc.txt" | grep -v -e ':gc.alloc.rate ' -e ':gc.count' -e ':gc.time' || true
 fi
 
 if [[ "$what" == all || "$what" == memory ]]; then
