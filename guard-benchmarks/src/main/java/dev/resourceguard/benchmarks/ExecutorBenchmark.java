@@ -59,6 +59,14 @@ public class ExecutorBenchmark {
     @Param({"raw", "guarded", "micrometer", "resilience4j", "failsafe"})
     public String variant;
 
+    /**
+     * Diagnostic: extra CPU tokens ({@code Blackhole.consumeCPU}, about 1 ns each here) burnt by every task
+     * on the worker. {@code -p variant=raw -p extraWork=0,120} shows what the raw pool does when each task
+     * costs the workers as much more as the guard's bookkeeping does.
+     */
+    @Param({"0"})
+    public int extraWork;
+
     private ExecutorService pool;
     private ResourceGuard guard;
     private ScheduledExecutorService scheduler;
@@ -116,8 +124,9 @@ public class ExecutorBenchmark {
     @OperationsPerInvocation(BATCH)
     public void twoProducers() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(BATCH);
+        int work = 10 + extraWork;
         Runnable task = () -> {
-            Blackhole.consumeCPU(10);
+            Blackhole.consumeCPU(work);
             done.countDown();
         };
         for (int i = 0; i < BATCH; i++) {

@@ -59,8 +59,10 @@ public class JdbcBenchmark {
         c.setPoolName("bench");
         hikari = new HikariDataSource(c);
         if (variant.equals("guarded")) {
-            guard = ResourceGuard.create(
-                    GuardConfig.builder().name("bench-jdbc").allocationSites(dev.resourceguard.AllocationSites.valueOf(System.getProperty("sites", "SAMPLED"))).build());
+            guard = ResourceGuard.create(GuardConfig.builder()
+                    .name("bench-jdbc")
+                    .allocationSites(dev.resourceguard.AllocationSites.valueOf(System.getProperty("sites", "SAMPLED")))
+                    .build());
             guarded = GuardedDataSource.wrap(hikari, guard);
             dataSource = guarded;
         } else {
