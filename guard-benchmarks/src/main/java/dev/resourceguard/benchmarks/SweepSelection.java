@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -200,14 +199,16 @@ public final class SweepSelection {
         }
     }
 
-    /** Where the emergency sweep's time goes: the snapshot alone, and the policy's order alone. */
+    /**
+     * Where the emergency sweep's time goes: the snapshot alone, the policy's order alone (keys and a
+     * heap), the same with the first 100 handles taken off it, and the keys alone.
+     */
     private void diagnose() throws InterruptedException {
         int n = 30;
         double[] snapshot = new double[n];
         double[] order = new double[n];
-        double[] prototype = new double[n];
+        double[] first100 = new double[n];
         double[] keysOnly = new double[n];
-        double[] select = new double[n];
         int[] candidates = new int[n];
         for (int r = 0; r < n; r++) {
             long t0 = System.nanoTime();
@@ -220,30 +221,26 @@ public final class SweepSelection {
                 }
             }
             long t2 = System.nanoTime();
-            guard.config().sweepPolicy().order(open, guard.config().idleThreshold());
+            List<HandleView> ordered =
+                    guard.config().sweepPolicy().order(open, guard.config().idleThreshold());
             long t3 = System.nanoTime();
-            prototypeOrder(open, guard.config().idleThreshold());
-            long t4 = System.nanoTime();
-            List<Key> keys = keys(open, guard.config().idleThreshold());
-            long t5 = System.nanoTime();
-            PriorityQueue<Key> heap = new PriorityQueue<>(keys);
-            for (int i = 0; i < 100 && !heap.isEmpty(); i++) {
-                heap.poll();
+            for (int i = 0; i < Math.min(100, ordered.size()); i++) {
+                ordered.get(i);
             }
-            long t6 = System.nanoTime();
-            keysOnly[r] = (t5 - t4) / 1e6;
-            select[r] = (t6 - t4) / 1e6;
+            long t4 = System.nanoTime();
+            keys(open, guard.config().idleThreshold());
+            long t5 = System.nanoTime();
             snapshot[r] = (t1 - t0) / 1e6;
             order[r] = (t3 - t2) / 1e6;
-            prototype[r] = (t4 - t3) / 1e6;
+            first100[r] = (t4 - t2) / 1e6;
+            keysOnly[r] = (t5 - t4) / 1e6;
             candidates[r] = open.size();
             TimeUnit.MILLISECONDS.sleep(10);
         }
         print("  diagnostic: registry snapshot alone", snapshot, candidates);
         print("  diagnostic: SweepPolicy.standard().order alone", order, candidates);
-        print("  diagnostic: same order, one plain comparator", prototype, candidates);
-        print("  diagnostic: the policy's keys alone, no sort", keysOnly, candidates);
-        print("  diagnostic: keys + heap, first 100 taken", select, candidates);
+        print("  diagnostic: order + first 100 taken", first100, candidates);
+        print("  diagnostic: the policy's keys alone", keysOnly, candidates);
     }
 
     /** The standard policy's sort keys for one handle; natural order is the policy's order. */
@@ -278,51 +275,6 @@ public final class SweepSelection {
             keys.add(new Key(h, group, h.costBytes(), h.age().toNanos()));
         }
         return keys;
-    }
-
-    /**
-     * The standard policy's order computed as it is, but sorted with one plain comparator instead of
-     * {@code comparingInt(..).thenComparing(..reversed()).thenComparing(..reversed())}: what a change to
-     * {@code SweepPolicy.StandardSweepPolicy} alone would gain.
-     */
-    static List<HandleView> prototypeOrder(List<HandleView> candidates, Duration idleThreshold) {
-        long idleNanos = idleThreshold.isZero() ? Long.MAX_VALUE : idleThreshold.toNanos();
-        int n = candidates.size();
-        HandleView[] handles = new HandleView[n];
-        long[][] keys = new long[n][];
-        Integer[] index = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            HandleView h = candidates.get(i);
-            int group;
-            if (h.remaining().map(Duration::isNegative).orElse(false)) {
-                group = 0;
-            } else if (h.isLeakSuspected()) {
-                group = 1;
-            } else if (h.runner().isEmpty() && h.idleTime().toNanos() >= idleNanos) {
-                group = 2;
-            } else {
-                group = 3;
-            }
-            handles[i] = h;
-            keys[i] = new long[] {group, h.costBytes(), h.age().toNanos()};
-            index[i] = i;
-        }
-        Arrays.sort(index, (a, b) -> {
-            long[] x = keys[a];
-            long[] y = keys[b];
-            if (x[0] != y[0]) {
-                return Long.compare(x[0], y[0]);
-            }
-            if (x[1] != y[1]) {
-                return Long.compare(y[1], x[1]);
-            }
-            return Long.compare(y[2], x[2]);
-        });
-        List<HandleView> out = new ArrayList<>(n);
-        for (Integer i : index) {
-            out.add(handles[i]);
-        }
-        return out;
     }
 
     private Handle<?> open() {
