@@ -3,6 +3,7 @@ package dev.resourceguard.internal;
 import dev.resourceguard.AllocationSites;
 import dev.resourceguard.CloseCause;
 import dev.resourceguard.DeadlineExceededException;
+import dev.resourceguard.EnteredHandle;
 import dev.resourceguard.GuardClosedException;
 import dev.resourceguard.GuardConfig;
 import dev.resourceguard.GuardEvent;
@@ -132,12 +133,20 @@ public final class DefaultGuard implements ResourceGuard {
     @Override
     public <T> Handle<T> track(T resource, HandleSpec<? super T> spec) {
         Objects.requireNonNull(spec, "spec");
-        return open(resource, spec, null, spec.timeoutNanos());
+        @SuppressWarnings("unchecked")
+        Handle<T> h = (Handle<T>) open(resource, spec, null, spec.timeoutNanos(), false);
+        return h;
     }
 
     @Override
     public <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
         Objects.requireNonNull(spec, "spec");
+        @SuppressWarnings("unchecked")
+        Handle<T> h = (Handle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), false);
+        return h;
+    }
+
+    private static long timeoutNanos(HandleSpec<?> spec, String name, Duration timeout) {
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank: '" + name + "'");
         }
@@ -148,7 +157,14 @@ public final class DefaultGuard implements ResourceGuard {
             }
             timeoutNanos = Entry.saturated(timeout);
         }
-        return open(resource, spec, name, timeoutNanos);
+        return timeoutNanos;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> EnteredHandle<T> trackAndEnter(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
+        Objects.requireNonNull(spec, "spec");
+        return (EnteredHandle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), true);
     }
 
     @Override
@@ -190,7 +206,12 @@ public final class DefaultGuard implements ResourceGuard {
                 failure);
     }
 
-    private <T> Handle<T> open(T resource, HandleSpec<? super T> spec, String name, long timeoutNanos) {
+    /**
+     * Tracks {@code resource}; returns the handle, or with {@code enter} an {@link OwnerScope} on it: the
+     * thread is then the runner before the entry is published, and the owner read here becomes the
+     * scope's previous owner, which saves enter()'s compare-and-set and second thread-local read.
+     */
+    private <T> Object open(T resource, HandleSpec<? super T> spec, String name, long timeoutNanos, boolean enter) {
         Objects.requireNonNull(resource, "resource");
         if (closed) {
             throw new GuardClosedException("[" + this.name + "] guard is closed; cannot track a new " + spec.kind());
@@ -226,6 +247,9 @@ public final class DefaultGuard implements ResourceGuard {
             }
             throw ex;
         }
+        if (enter) {
+            e.presetRunner(Thread.currentThread());
+        }
         // In the registry before it is a child: an owner that closes concurrently then either sees the
         // child and closes it (which unlinks it from the registry), or is seen closed below.
         registry.add(e);
@@ -246,9 +270,21 @@ public final class DefaultGuard implements ResourceGuard {
         }
         if (closed) {
             e.closeWith(CloseCause.SHUTDOWN);
+            if (enter) {
+                e.exit(true);
+            }
             throw new GuardClosedException("[" + this.name + "] guard closed while tracking " + e.describe());
         }
-        return h;
+        if (!enter) {
+            return h;
+        }
+        if (!e.isOpen()) {
+            e.exit(true);
+            e.checkOpen(); // throws: closed as its owner ended
+        }
+        @SuppressWarnings("unchecked")
+        Handle<Object> facade = (Handle<Object>) h;
+        return new OwnerScope(facade, e, owner, true);
     }
 
     private Throwable captureSite() {

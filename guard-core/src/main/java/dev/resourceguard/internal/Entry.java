@@ -466,7 +466,15 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         checkOpen();
         Thread me = Thread.currentThread();
         boolean ownsRunner = RUNNER.compareAndSet(this, null, me);
-        return new OwnerScope(this, DefaultGuard.CURRENT.get(), ownsRunner);
+        return new OwnerScope(this, this, DefaultGuard.CURRENT.get(), ownsRunner);
+    }
+
+    /**
+     * Makes the calling thread the runner of this entry before it is published (registry and owner):
+     * a plain write, which the publication orders before any other thread can see the entry.
+     */
+    void presetRunner(Thread me) {
+        RUNNER.set(this, me);
     }
 
     /** Called by the scope on the runner thread. */

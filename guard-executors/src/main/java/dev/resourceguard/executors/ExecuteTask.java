@@ -1,6 +1,9 @@
 package dev.resourceguard.executors;
 
 import dev.resourceguard.CloseCause;
+import dev.resourceguard.Handle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -10,11 +13,39 @@ import java.time.Duration;
  * it throw: the guard already reported it.
  */
 final class ExecuteTask extends Task {
-    final Runnable body;
+    private static final VarHandle HANDLE;
 
-    ExecuteTask(GuardedExecutor executor, Runnable body, String name, Duration timeout) {
+    static {
+        try {
+            HANDLE = MethodHandles.lookup().findVarHandle(Task.class, "handle", Handle.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Runnable body;
+    /** Whether nothing but the guard can cancel it: no {@code Future} was handed out (plain execute). */
+    private final boolean futureless;
+
+    ExecuteTask(GuardedExecutor executor, Runnable body, String name, Duration timeout, boolean futureless) {
         super(executor, name, timeout, null);
         this.body = body;
+        this.futureless = futureless;
+    }
+
+    /**
+     * Without a future, only the guard's cancel action races the start, and it does not need the store
+     * to be seen at once: it finds the handle in the guard when the field is still empty ({@link
+     * #cancelledByGuard}), and a cancel that comes as the task starts interrupts the worker, which is
+     * already the handle's runner. So a release store, without the fence of the volatile one.
+     */
+    @Override
+    void publish(Handle<Task> h) {
+        if (futureless) {
+            HANDLE.setRelease(this, h);
+        } else {
+            super.publish(h);
+        }
     }
 
     @Override

@@ -101,12 +101,12 @@ class GuardedExecutor implements GuardedExecutorService {
 
     @Override
     public void execute(Runnable command) {
-        enqueue(new ExecuteTask(this, Checks.task(command), null, null));
+        enqueue(new ExecuteTask(this, Checks.task(command), null, null, true));
     }
 
     @Override
     public void execute(String name, Duration timeout, Runnable task) {
-        enqueue(new ExecuteTask(this, Checks.task(task), Checks.taskName(name), Checks.taskTimeout(timeout)));
+        enqueue(new ExecuteTask(this, Checks.task(task), Checks.taskName(name), Checks.taskTimeout(timeout), true));
     }
 
     @Override

@@ -121,7 +121,7 @@ final class GuardedScheduledExecutor extends GuardedExecutor implements GuardedS
 
         @Override
         public void run() {
-            ExecuteTask t = new ExecuteTask(GuardedScheduledExecutor.this, body, name, timeout);
+            ExecuteTask t = new ExecuteTask(GuardedScheduledExecutor.this, body, name, timeout, false);
             t.submittedAt = ticker.read();
             counters.submitted.increment();
             current = t;

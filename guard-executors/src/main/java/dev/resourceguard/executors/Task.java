@@ -2,8 +2,8 @@ package dev.resourceguard.executors;
 
 import dev.resourceguard.CloseCause;
 import dev.resourceguard.DeadlineExceededException;
+import dev.resourceguard.EnteredHandle;
 import dev.resourceguard.Handle;
-import dev.resourceguard.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -20,9 +20,10 @@ import java.time.Duration;
  * deadline, while the guard interrupts the worker, cancels and later force-closes the task's children,
  * and finally declares the worker stuck (see {@link GuardedExecutor#stuck}).
  *
- * <p><b>The run, in order:</b> skip if the future already completed (cancelled while queued); open the
- * handle; publish it, then re-check for a cancel that raced with the start; enter the
- * handle (the worker's handles become its children); call the body; leave the scope (the guard's own
+ * <p><b>The run, in order:</b> skip if the future already completed (cancelled while queued); open and
+ * enter the handle in one step ({@code guard.trackAndEnter}: the worker's handles become its children,
+ * and a cancel of the handle interrupts the worker from then on); publish it, then re-check for a cancel
+ * that raced with the start; call the body; leave the scope (the guard's own
  * interrupt is cleared there); close the handle with {@code COMPLETED} or {@code FAILED} (a cancelled
  * handle keeps its cancel's cause); settle a stuck episode; only then complete the future. Closing before
  * completing means that when {@code get()} returns, the task's handle and everything it owned are closed.
@@ -32,7 +33,7 @@ import java.time.Duration;
  * one counter.
  *
  * <p><b>Cost on the path of a normal task:</b> this object, a random draw (and for one task in 32 two
- * ticker reads), the core's track/enter/close, one compare-and-set on the state and three striped counter
+ * ticker reads), the core's trackAndEnter/exit/close, one compare-and-set on the state and three striped counter
  * increments. No lock, no map, no scheduled future, no exception built.
  */
 abstract class Task extends FutureState implements Runnable {
@@ -72,6 +73,7 @@ abstract class Task extends FutureState implements Runnable {
     /** An absolute deadline (gather, retry), or {@link #NONE}: {@code timeout} from the start. */
     long deadlineAt = NONE;
 
+    /** Set by {@link #publish} once the run has opened it. */
     volatile Handle<Task> handle;
 
     volatile int stuckState;
@@ -99,7 +101,6 @@ abstract class Task extends FutureState implements Runnable {
         }
     }
 
-    @SuppressWarnings("try") // the scope is entered for its effect
     private void runTracked() {
         if (state() != NEW) {
             return; // cancelled while queued
@@ -130,24 +131,26 @@ abstract class Task extends FutureState implements Runnable {
             }
             t = Duration.ofNanos(d - now);
         }
-        Handle<Task> h;
+        EnteredHandle<Task> scope;
         try {
-            h = ex.guard.track(this, ex.spec, name, t);
+            scope = ex.guard.trackAndEnter(this, ex.spec, name, t);
         } catch (RuntimeException | Error e) {
             notStarted(e); // the guard is closed, or the task quota stayed full
             return;
         }
-        handle = h;
+        Handle<Task> h = scope.handle();
+        publish(h);
         int s = state();
         if (s != NEW) {
             // Completed while starting (Future.cancel, or a gather gave up on it) by a caller that saw no
             // handle yet: it does not run.
+            scope.close();
             h.close(s == CANCELLED ? CloseCause.CANCELLED : CloseCause.TIMED_OUT);
             return;
         }
         Object value = null;
         Throwable failure = null;
-        try (Scope ignored = h.enter()) {
+        try (scope) {
             value = call();
         } catch (Throwable e) {
             failure = e;
@@ -157,6 +160,15 @@ abstract class Task extends FutureState implements Runnable {
             ex.stuckReturned(this);
         }
         finish(value, failure, h.closeCause().orElse(CloseCause.COMPLETED));
+    }
+
+    /**
+     * Makes the handle visible to a canceller. A volatile store: with the re-read of the state after it,
+     * the worker's half of the handshake with {@code Future.cancel}, which completes the state and then
+     * reads the handle (one of the two sees the other).
+     */
+    void publish(Handle<Task> h) {
+        handle = h;
     }
 
     /**
@@ -182,7 +194,20 @@ abstract class Task extends FutureState implements Runnable {
     /** The spec's cancel action: the guard is cancelling this task's handle. Runs on a guard thread. */
     final void cancelledByGuard() {
         Handle<Task> h = handle;
+        if (h == null) {
+            h = ownHandle(); // not published yet (or not yet visible): the guard still lists it
+        }
         completeForced(h, h == null ? CloseCause.CANCELLED : h.closeCause().orElse(CloseCause.CANCELLED));
+    }
+
+    /** This task's open handle, looked up in the guard; the slow path of a cancel racing the start. */
+    private Handle<Task> ownHandle() {
+        for (Handle<Task> h : executor.guard.openHandles(executor.spec)) {
+            if (h.get() == this) {
+                return h;
+            }
+        }
+        return null;
     }
 
     private void completeForced(Handle<Task> h, CloseCause cause) {
