@@ -107,4 +107,20 @@ class TrackAndEnterTest {
         assertTrue(guard.currentOwner().isEmpty());
         scope.handle().close();
     }
+
+    /** The scope of {@code enter()} gives back the very handle the user holds, facade or not. */
+    @Test
+    void scopeOfEnterGivesTheUsersHandle() {
+        for (boolean reachable : new boolean[] {true, false}) {
+            Handle<String> h = guard.track(
+                    "r",
+                    HandleSpec.<String>builder("res")
+                            .trackReachability(reachable)
+                            .build());
+            try (Scope scope = h.enter()) {
+                assertSame(h, ((EnteredHandle<?>) scope).handle(), "reachability " + reachable);
+            }
+            h.close();
+        }
+    }
 }

@@ -463,10 +463,15 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
 
     @Override
     public Scope enter() {
+        return enterAs(this);
+    }
+
+    /** Enters this handle; the scope's {@code handle()} is {@code facade}, the handle the user holds. */
+    Scope enterAs(Handle<Object> facade) {
         checkOpen();
         Thread me = Thread.currentThread();
         boolean ownsRunner = RUNNER.compareAndSet(this, null, me);
-        return new OwnerScope(this, this, DefaultGuard.CURRENT.get(), ownsRunner);
+        return new OwnerScope(facade, this, DefaultGuard.CURRENT.get(), ownsRunner);
     }
 
     /**

@@ -67,8 +67,9 @@ final class TrackedHandle<T> implements Handle<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Scope enter() {
-        return entry.enter();
+        return entry.enterAs((Handle<Object>) (Handle<?>) this);
     }
 
     @Override
