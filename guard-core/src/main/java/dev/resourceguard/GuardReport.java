@@ -18,6 +18,8 @@ import java.util.Map;
  * @param quotas quota usage per kind
  * @param memory heap (and, when known, process) memory
  * @param recentEvents the most recent events, oldest first
+ * @param sections what adapters contribute ({@link dev.resourceguard.spi.ReportContributor}), such as a
+ *     connection pool's counts, in the order they were added
  */
 public record GuardReport(
         String guardName,
@@ -28,7 +30,8 @@ public record GuardReport(
         List<StuckThread> stuck,
         List<QuotaInfo> quotas,
         MemoryInfo memory,
-        List<GuardEvent> recentEvents) {
+        List<GuardEvent> recentEvents,
+        List<Section> sections) {
 
     public GuardReport {
         kinds = List.copyOf(kinds);
@@ -36,6 +39,46 @@ public record GuardReport(
         stuck = List.copyOf(stuck);
         quotas = List.copyOf(quotas);
         recentEvents = List.copyOf(recentEvents);
+        sections = List.copyOf(sections);
+    }
+
+    /** A report without contributed sections. */
+    public GuardReport(
+            String guardName,
+            Instant time,
+            Totals totals,
+            List<KindSummary> kinds,
+            List<HandleInfo> oldest,
+            List<StuckThread> stuck,
+            List<QuotaInfo> quotas,
+            MemoryInfo memory,
+            List<GuardEvent> recentEvents) {
+        this(guardName, time, totals, kinds, oldest, stuck, quotas, memory, recentEvents, List.of());
+    }
+
+    /**
+     * A named group of values an adapter adds to the report, such as {@code jdbc pool 'orders'} with
+     * {@code active=3, idle=7, waiting=0}.
+     *
+     * @param name what the values describe
+     * @param values in the order given; each a {@link String}, {@link Number} or {@link Boolean}
+     */
+    public record Section(String name, Map<String, Object> values) {
+        public Section {
+            java.util.Objects.requireNonNull(name, "section name");
+            java.util.Objects.requireNonNull(values, "section values");
+            java.util.LinkedHashMap<String, Object> copy = new java.util.LinkedHashMap<>();
+            values.forEach((k, v) -> {
+                java.util.Objects.requireNonNull(k, "a value's key in section '" + name + "'");
+                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                    throw new IllegalArgumentException("value of '" + k + "' in section '" + name
+                            + "' must be a String, Number or Boolean, was: "
+                            + (v == null ? "null" : v.getClass().getName()));
+                }
+                copy.put(k, v);
+            });
+            values = java.util.Collections.unmodifiableMap(copy);
+        }
     }
 
     /** Guard-wide counters since the guard started. */

@@ -40,6 +40,7 @@ final class ReportRenderer {
         kinds(b, r.kinds());
         quotas(b, r.quotas());
         memory(b, r.memory());
+        sections(b, r.sections());
         oldest(b, r.oldest());
         stuck(b, r.stuck());
         events(b, r.recentEvents());
@@ -105,6 +106,17 @@ final class ReportRenderer {
         }
         for (GuardReport.QuotaInfo q : quotas) {
             line(b, "  %s %d/%d in use, %d waiting", clean(q.kind()), q.inUse(), q.limit(), q.waiting());
+        }
+    }
+
+    private static void sections(StringBuilder b, List<GuardReport.Section> sections) {
+        for (GuardReport.Section s : sections) {
+            StringBuilder values = new StringBuilder();
+            s.values().forEach((k, v) -> values.append(values.length() == 0 ? "" : ", ")
+                    .append(clean(k))
+                    .append('=')
+                    .append(v instanceof String str ? clean(str) : v));
+            line(b, "%s: %s", clean(s.name()), values);
         }
     }
 

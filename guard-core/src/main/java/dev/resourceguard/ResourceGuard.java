@@ -132,6 +132,15 @@ public interface ResourceGuard extends AutoCloseable {
     void removeListener(GuardListener listener);
 
     /**
+     * Adds a section to every report from now on (see {@link dev.resourceguard.spi.ReportContributor}).
+     * Adding the same contributor twice adds it once.
+     */
+    void addReportContributor(dev.resourceguard.spi.ReportContributor contributor);
+
+    /** Stops adding {@code contributor}'s section; nothing if it was not added. */
+    void removeReportContributor(dev.resourceguard.spi.ReportContributor contributor);
+
+    /**
      * Installs a JVM shutdown hook that closes this guard (on SIGTERM, {@code docker stop}). Idempotent.
      */
     void installShutdownHook();

@@ -141,8 +141,19 @@ class ReportRendererTest {
         Map<String, Object> json = object(MiniJson.parse(r.toJson()));
 
         assertEquals(
-                List.of("guardName", "time", "totals", "kinds", "oldest", "stuck", "quotas", "memory", "recentEvents"),
+                List.of(
+                        "guardName",
+                        "time",
+                        "totals",
+                        "kinds",
+                        "oldest",
+                        "stuck",
+                        "quotas",
+                        "memory",
+                        "recentEvents",
+                        "sections"),
                 new ArrayList<>(json.keySet()));
+        assertEquals(List.of(), json.get("sections"));
         assertEquals("crawler", json.get("guardName"));
         assertEquals(TIME, Instant.parse((String) json.get("time")));
 

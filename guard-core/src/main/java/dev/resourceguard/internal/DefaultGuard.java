@@ -19,6 +19,7 @@ import dev.resourceguard.ResourceGuard;
 import dev.resourceguard.Scope;
 import dev.resourceguard.SweepResult;
 import dev.resourceguard.Ticker;
+import dev.resourceguard.spi.ReportContributor;
 import dev.resourceguard.spi.ResourceKinds;
 import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
@@ -466,6 +467,39 @@ public final class DefaultGuard implements ResourceGuard {
     @Override
     public void removeListener(GuardListener listener) {
         events.removeListener(listener);
+    }
+
+    private final List<ReportContributor> contributors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void addReportContributor(ReportContributor contributor) {
+        Objects.requireNonNull(contributor, "contributor");
+        synchronized (contributors) {
+            if (!contributors.contains(contributor)) {
+                contributors.add(contributor);
+            }
+        }
+    }
+
+    @Override
+    public void removeReportContributor(ReportContributor contributor) {
+        contributors.remove(contributor);
+    }
+
+    /** The contributed sections for a report; a failing contributor is left out and logged at DEBUG. */
+    List<GuardReport.Section> contributedSections() {
+        List<GuardReport.Section> sections = new ArrayList<>();
+        for (ReportContributor c : contributors) {
+            try {
+                GuardReport.Section s = c.section();
+                if (s != null) {
+                    sections.add(s);
+                }
+            } catch (RuntimeException ex) {
+                log.debug("[{}] report contributor {} threw; its section is left out", name, c, ex);
+            }
+        }
+        return sections;
     }
 
     // ---- lifecycle

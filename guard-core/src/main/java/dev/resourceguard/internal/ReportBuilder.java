@@ -97,7 +97,8 @@ final class ReportBuilder {
                 stuck,
                 quotas,
                 memory,
-                g.events.recent());
+                g.events.recent(),
+                g.contributedSections());
     }
 
     static GuardReport.HandleInfo info(Entry e, long now) {
