@@ -1,16 +1,20 @@
 package dev.resourceguard.jdbc;
 
+import dev.resourceguard.GuardReport;
 import dev.resourceguard.HandleView;
 import dev.resourceguard.ResourceGuard;
 import dev.resourceguard.jdbc.internal.ConnectionTracker;
 import dev.resourceguard.jdbc.internal.PoolSupport;
 import dev.resourceguard.jdbc.internal.Reclaimer;
+import dev.resourceguard.spi.ReportContributor;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -51,7 +55,8 @@ import javax.sql.DataSource;
  *       JdbcOptions}). A connection still open when its task ends is closed as leaked at once, and one that
  *       is dropped while open is rolled back and closed once the garbage collector notices.
  *   <li>When the wrapped {@code DataSource} is (or wraps) a {@code HikariDataSource}, {@link #poolStats()}
- *       gives the pool's active, idle and waiting counts, and a pool timeout names the oldest holders.
+ *       gives the pool's active, idle and waiting counts (also a section of the guard's reports while the
+ *       wrapper is open), and a pool timeout names the oldest holders.
  * </ul>
  *
  * <p><b>Cost.</b> No lock on the way to the driver. Opening a connection tracks a handle (the guard's
@@ -76,6 +81,8 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
     private final ConnectionTracker tracker;
     private final Reclaimer reclaimer; // null without age-based reclaim
     private volatile boolean closed;
+    /** Adds the pool's counts to the guard's reports while this wrapper is open (HikariCP only). */
+    private final ReportContributor poolSection = this::poolSection;
 
     private GuardedDataSource(DataSource delegate, ResourceGuard guard, JdbcOptions options) {
         this.delegate = delegate;
@@ -136,7 +143,26 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
                     guard.config().leakThreshold(),
                     "the guard's leakThreshold; set JdbcOptions.leakThreshold or maxHoldTime");
         }
-        return new GuardedDataSource(dataSource, guard, options);
+        GuardedDataSource ds = new GuardedDataSource(dataSource, guard, options);
+        if (ds.pool.stats().isPresent()) {
+            guard.addReportContributor(ds.poolSection);
+        }
+        return ds;
+    }
+
+    /** {@code jdbc pool 'orders': active=3, idle=7, waiting=0, total=10, max=10}; none if the pool is gone. */
+    private GuardReport.Section poolSection() {
+        return pool.stats()
+                .map(s -> {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    values.put("active", s.active());
+                    values.put("idle", s.idle());
+                    values.put("waiting", s.waiting());
+                    values.put("total", s.total());
+                    values.put("max", s.max());
+                    return new GuardReport.Section("jdbc pool '" + tracker.name() + "'", values);
+                })
+                .orElse(null);
     }
 
     /**
@@ -209,6 +235,7 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        guard.removeReportContributor(poolSection);
         if (reclaimer != null) {
             reclaimer.close();
         }

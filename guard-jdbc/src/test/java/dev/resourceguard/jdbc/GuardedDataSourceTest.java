@@ -29,6 +29,7 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -332,7 +333,21 @@ class GuardedDataSourceTest {
                     "GuardedDataSource['stats', guard '" + guard.config().name()
                             + "', 1 open, stats: active=1, idle=1, waiting=0, total=2/2]",
                     db.toString());
+            GuardReport.Section section = guard.report().sections().stream()
+                    .filter(x -> x.name().equals("jdbc pool 'stats'"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(guard.report().toText()));
+            assertEquals(Map.of("active", 1, "idle", 1, "waiting", 0, "total", 2, "max", 2), section.values());
+            assertTrue(
+                    guard.report()
+                            .toText()
+                            .contains("jdbc pool 'stats': active=1, idle=1, waiting=0, total=2, max=2\n"),
+                    guard.report().toText());
         }
+        db.close();
+        assertTrue(
+                guard.report().sections().stream().noneMatch(x -> x.name().equals("jdbc pool 'stats'")),
+                "a closed wrapper adds nothing to reports");
     }
 
     @Test
