@@ -4,18 +4,22 @@ import com.microsoft.playwright.Browser;
 import dev.resourceguard.CloseCause;
 import dev.resourceguard.GuardClosedException;
 import dev.resourceguard.GuardException;
+import dev.resourceguard.GuardReport;
 import dev.resourceguard.Handle;
 import dev.resourceguard.HandleState;
 import dev.resourceguard.HandleView;
 import dev.resourceguard.QuotaExceededException;
 import dev.resourceguard.ResourceGuard;
+import dev.resourceguard.spi.ReportContributor;
 import dev.resourceguard.spi.ResourceKinds;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -53,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the next acquire. Closing the pool closes every browser (leased ones are killed).
  */
 public final class BrowserPool implements AutoCloseable {
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final ResourceGuard guard;
     private final BrowserOptions options;
@@ -62,6 +67,8 @@ public final class BrowserPool implements AutoCloseable {
     private final Set<Member> members = new LinkedHashSet<>(); // guarded by this
     private final AtomicInteger launches = new AtomicInteger();
     private volatile boolean closed;
+    /** The pool's counts as a section of the guard's reports, while the pool is open. */
+    private final ReportContributor section;
 
     /** A pooled browser. */
     private static final class Member {
@@ -80,6 +87,17 @@ public final class BrowserPool implements AutoCloseable {
         this.maxBrowsers = maxBrowsers;
         this.options = options;
         this.permits = new Semaphore(maxBrowsers, true);
+        String name = "browser pool #" + POOLS.incrementAndGet();
+        this.section = () -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("max", maxBrowsers);
+            values.put("browsers", browsers());
+            values.put("idle", idleBrowsers());
+            values.put("leased", leased());
+            values.put("waiting", permits.getQueueLength());
+            values.put("launches", launches());
+            return new GuardReport.Section(name, values);
+        };
     }
 
     /** A pool of at most {@code maxBrowsers} browsers with the default options. */
@@ -105,7 +123,9 @@ public final class BrowserPool implements AutoCloseable {
             throw new IllegalArgumentException("maxBrowsers (" + maxBrowsers + ") exceeds the guard's browser quota ("
                     + quota + "); the pool could never launch them all");
         }
-        return new BrowserPool(guard, maxBrowsers, options);
+        BrowserPool pool = new BrowserPool(guard, maxBrowsers, options);
+        guard.addReportContributor(pool.section);
+        return pool;
     }
 
     /** Leases a browser and opens a context in it, waiting up to the guard's acquire timeout. */
@@ -292,6 +312,7 @@ public final class BrowserPool implements AutoCloseable {
                 return;
             }
             closed = true;
+            guard.removeReportContributor(section);
             all = new ArrayList<>(members);
             wasIdle = new LinkedHashSet<>(idle);
             idle.clear();
