@@ -201,14 +201,13 @@ public final class SweepSelection {
 
     /**
      * Where the emergency sweep's time goes: the snapshot alone, the policy's order alone (keys and a
-     * heap), the same with the first 100 handles taken off it, and the keys alone.
+     * heap), and the same with the first 100 handles taken off it.
      */
     private void diagnose() throws InterruptedException {
         int n = 30;
         double[] snapshot = new double[n];
         double[] order = new double[n];
         double[] first100 = new double[n];
-        double[] keysOnly = new double[n];
         int[] candidates = new int[n];
         for (int r = 0; r < n; r++) {
             long t0 = System.nanoTime();
@@ -228,53 +227,15 @@ public final class SweepSelection {
                 ordered.get(i);
             }
             long t4 = System.nanoTime();
-            keys(open, guard.config().idleThreshold());
-            long t5 = System.nanoTime();
             snapshot[r] = (t1 - t0) / 1e6;
             order[r] = (t3 - t2) / 1e6;
             first100[r] = (t4 - t2) / 1e6;
-            keysOnly[r] = (t5 - t4) / 1e6;
             candidates[r] = open.size();
             TimeUnit.MILLISECONDS.sleep(10);
         }
         print("  diagnostic: registry snapshot alone", snapshot, candidates);
         print("  diagnostic: SweepPolicy.standard().order alone", order, candidates);
         print("  diagnostic: order + first 100 taken", first100, candidates);
-        print("  diagnostic: the policy's keys alone", keysOnly, candidates);
-    }
-
-    /** The standard policy's sort keys for one handle; natural order is the policy's order. */
-    record Key(HandleView handle, int group, long cost, long age) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key o) {
-            if (group != o.group) {
-                return Integer.compare(group, o.group);
-            }
-            if (cost != o.cost) {
-                return Long.compare(o.cost, cost);
-            }
-            return Long.compare(o.age, age);
-        }
-    }
-
-    /** The keys as {@code StandardSweepPolicy} computes them (same public accessors), unsorted. */
-    static List<Key> keys(List<HandleView> candidates, Duration idleThreshold) {
-        long idleNanos = idleThreshold.isZero() ? Long.MAX_VALUE : idleThreshold.toNanos();
-        List<Key> keys = new ArrayList<>(candidates.size());
-        for (HandleView h : candidates) {
-            int group;
-            if (h.remaining().map(Duration::isNegative).orElse(false)) {
-                group = 0;
-            } else if (h.isLeakSuspected()) {
-                group = 1;
-            } else if (h.runner().isEmpty() && h.idleTime().toNanos() >= idleNanos) {
-                group = 2;
-            } else {
-                group = 3;
-            }
-            keys.add(new Key(h, group, h.costBytes(), h.age().toNanos()));
-        }
-        return keys;
     }
 
     private Handle<?> open() {

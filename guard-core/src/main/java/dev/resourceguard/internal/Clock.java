@@ -55,11 +55,6 @@ final class Clock {
         return coarse ? published : ticker.read();
     }
 
-    /** Reads the ticker (exact). */
-    long read() {
-        return ticker.read();
-    }
-
     /** Watchdog: publishes {@code now} for stamps. Never moves backwards. */
     void publish(long now) {
         long last = history[(int) ((count - 1) & (RING - 1))];
