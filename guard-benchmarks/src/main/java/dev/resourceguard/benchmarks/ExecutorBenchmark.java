@@ -56,6 +56,11 @@ import org.openjdk.jmh.infra.Blackhole;
 public class ExecutorBenchmark {
     static final int BATCH = 1000;
 
+    /**
+     * Also, as controls for the ratio: {@code wrapOnly}, a delegating object per task (the floor of any
+     * wrapper that sees a task start and end), and {@code slot}, that plus a per-worker slot written with
+     * release stores (the cheapest tracking a watchdog could scan).
+     */
     @Param({"raw", "guarded", "micrometer", "resilience4j", "failsafe"})
     public String variant;
 
@@ -85,6 +90,8 @@ public class ExecutorBenchmark {
                 ExecutorService guarded = GuardedExecutors.wrap(pool, guard);
                 submit = guarded::execute;
             }
+            case "wrapOnly" -> submit = task -> pool.execute(new Wrapped(task));
+            case "slot" -> submit = task -> pool.execute(new Slotted(task));
             case "micrometer" -> {
                 ExecutorService monitored = ExecutorServiceMetrics.monitor(new SimpleMeterRegistry(), pool, "bench");
                 submit = monitored::execute;
@@ -104,6 +111,62 @@ public class ExecutorBenchmark {
                 submit = task -> failsafe.runAsync(task::run);
             }
             default -> throw new IllegalArgumentException("unknown variant: " + variant);
+        }
+    }
+
+    /** Control: the floor of any wrapper that must see a task start and end, a delegating object per task. */
+    static final class Wrapped implements Runnable {
+        final Runnable task;
+
+        Wrapped(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
+    /** A per-worker slot (what is running since when), written with plain stores and a release store. */
+    static final class Slot {
+        static final java.lang.invoke.VarHandle TASK;
+
+        static {
+            try {
+                TASK = java.lang.invoke.MethodHandles.lookup().findVarHandle(Slot.class, "task", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile Object task;
+        long startedAt;
+        long completed;
+    }
+
+    static final ThreadLocal<Slot> SLOTS = ThreadLocal.withInitial(Slot::new);
+    static volatile long coarseNow;
+
+    /** Control: the wrapper plus a per-worker slot, the cheapest tracking that lets a watchdog see hung tasks. */
+    static final class Slotted implements Runnable {
+        final Runnable task;
+
+        Slotted(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            Slot s = SLOTS.get();
+            s.startedAt = coarseNow;
+            Slot.TASK.setRelease(s, this);
+            try {
+                task.run();
+            } finally {
+                Slot.TASK.setRelease(s, null);
+                s.completed++;
+            }
         }
     }
 

@@ -41,15 +41,15 @@ import org.slf4j.LoggerFactory;
 /** The implementation behind {@link ResourceGuard#create}. */
 public final class DefaultGuard implements ResourceGuard {
 
-    /** The thread's current owner, across guards (an owner of another guard is ignored). */
-    static final ThreadLocal<Entry> CURRENT = new ThreadLocal<>();
-
     final Logger log = LoggerFactory.getLogger(ResourceGuard.class);
     private final GuardConfig config;
     final Ticker ticker;
     final Clock clock;
     final String name;
     final Registry registry;
+    /** The calling thread's nursery in this guard; {@code null} on a virtual thread (see {@link Nursery}). */
+    private final ThreadLocal<Nursery> nursery = ThreadLocal.withInitial(this::newNursery);
+
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<String, KindStats> kinds = new ConcurrentHashMap<>();
     final Counters counters = new Counters(kinds);
@@ -223,21 +223,20 @@ public final class DefaultGuard implements ResourceGuard {
         }
         Entry e;
         Handle<T> h;
+        Stripe stripe = registry.stripeForCurrentThread();
         try {
             long now = clock.stamp();
-            Stripe stripe = registry.stripeForCurrentThread();
             long leakNanos = leakThresholdNanos(spec);
             boolean reachable = reachability && spec.tracksReachability();
             // A site is only ever reported for a leak: skip the capture where no leak can be reported.
             Throwable site = leakNanos == 0 && !reachable ? null : captureSite();
             String n = name != null ? name : spec.defaultName();
             if (reachable) {
-                TrackedHandle<T> th =
-                        new TrackedHandle<>(queue, this, spec, ks, stripe, n, resource, now, timeoutNanos, site);
+                TrackedHandle<T> th = new TrackedHandle<>(queue, this, spec, ks, n, resource, now, timeoutNanos, site);
                 e = th.entry;
                 h = th;
             } else {
-                e = new Entry(null, null, this, spec, ks, stripe, n, resource, now, timeoutNanos, site);
+                e = new Entry(null, null, this, spec, ks, n, resource, now, timeoutNanos, site);
                 @SuppressWarnings("unchecked")
                 Handle<T> cast = (Handle<T>) (Handle<?>) e;
                 h = cast;
@@ -252,9 +251,14 @@ public final class DefaultGuard implements ResourceGuard {
             e.presetRunner(Thread.currentThread());
         }
         // In the registry before it is a child: an owner that closes concurrently then either sees the
-        // child and closes it (which unlinks it from the registry), or is seen closed below.
-        registry.add(e);
-        Entry owner = CURRENT.get();
+        // child and closes it (which unlinks it from the registry), or is seen closed below. Young in
+        // this thread's nursery if it has room, else in the stripe.
+        ThreadState ts = ThreadState.LOCAL.get();
+        Nursery young = ts.nurseryGuard == this ? ts.nursery : nurseryOf(ts);
+        if (young == null || !young.tryAdd(e)) {
+            registry.add(e, stripe);
+        }
+        Entry owner = ts.current;
         if (owner != null && owner.guard == this && owner.isOpen()) {
             owner.linkChild(e);
             if (owner.isCancelled()) {
@@ -285,7 +289,21 @@ public final class DefaultGuard implements ResourceGuard {
         }
         @SuppressWarnings("unchecked")
         Handle<Object> facade = (Handle<Object>) h;
-        return new OwnerScope(facade, e, owner, true);
+        return new OwnerScope(facade, e, owner, true, ts);
+    }
+
+    /** The thread's nursery in this guard, now cached in {@code ts}. */
+    private Nursery nurseryOf(ThreadState ts) {
+        Nursery n = nursery.get();
+        ts.nurseryGuard = this;
+        ts.nursery = n;
+        return n;
+    }
+
+    private Nursery newNursery() {
+        Thread t = Thread.currentThread();
+        // A virtual thread usually runs one task and ends: a nursery each would only be garbage.
+        return Nursery.isVirtual(t) ? null : registry.newNursery(t);
     }
 
     private Throwable captureSite() {
@@ -375,7 +393,7 @@ public final class DefaultGuard implements ResourceGuard {
 
     @Override
     public Optional<HandleView> currentOwner() {
-        Entry e = CURRENT.get();
+        Entry e = ThreadState.LOCAL.get().current;
         return e != null && e.guard == this ? Optional.of(e) : Optional.empty();
     }
 

@@ -55,6 +55,13 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     private static final int CAUSE_MASK = 0x0f;
     private static final CloseCause[] CAUSES = CloseCause.values();
 
+    /** {@link #home}: in its thread's nursery; being linked into its stripe; in its stripe. */
+    static final byte YOUNG = 0;
+
+    static final byte PROMOTING = 1;
+    static final byte LINKED = 2;
+    static final VarHandle HOME;
+
     private static final VarHandle STATE;
     private static final VarHandle RUNNER;
     private static final VarHandle STUCK;
@@ -72,6 +79,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Entry.class, "state", int.class);
+            HOME = l.findVarHandle(Entry.class, "home", byte.class);
             RUNNER = l.findVarHandle(Entry.class, "runner", Thread.class);
             STUCK = l.findVarHandle(Entry.class, "stuckState", int.class);
             LAST_ACTIVE = l.findVarHandle(Entry.class, "lastActive", long.class);
@@ -85,9 +93,13 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
     final DefaultGuard guard;
     final HandleSpec<?> spec;
     final KindStats stats;
-    final Stripe stripe;
-    /** Given by the stripe when the entry is added, before any other thread can see the entry. */
+    /** Given by the stripe or nursery when the entry is added, before any other thread can see the entry. */
     long id;
+
+    /** The nursery the entry was young in; {@code null} if it went straight to its stripe. */
+    Nursery nursery;
+    /** {@link #YOUNG}, {@link #PROMOTING} or {@link #LINKED}; see {@link Nursery}. A byte: it fits the gap. */
+    volatile byte home;
 
     private final String name;
     private final Object resource;
@@ -130,7 +142,6 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             DefaultGuard guard,
             HandleSpec<?> spec,
             KindStats stats,
-            Stripe stripe,
             String name,
             Object resource,
             long now,
@@ -140,12 +151,12 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         this.guard = guard;
         this.spec = spec;
         this.stats = stats;
-        this.stripe = stripe;
         this.name = name;
         this.resource = resource;
         this.openedAt = now;
         this.site = site;
-        // Plain writes: the entry is published through the stripe lock. A volatile write here would
+        // Plain writes: the entry is published through the stripe lock or the nursery's release store. A
+        // volatile write here would
         // cost a full fence each on the hot path.
         LAST_ACTIVE.set(this, now);
         COST.set(this, -1L);
@@ -294,6 +305,15 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         return resource;
     }
 
+    /** The stripe the entry belongs to: its id's residue (a field would cost 8 bytes per handle). */
+    Stripe stripe() {
+        return guard.registry.stripeOf(id);
+    }
+
+    boolean isClosed() {
+        return (state & CLOSED) != 0;
+    }
+
     boolean isOpen() {
         return (state & CLOSED) == 0;
     }
@@ -337,7 +357,7 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
             }
             guard.incidents.runClose(this, cause);
         } finally {
-            guard.registry.remove(this, cause);
+            guard.registry.closed(this, cause);
             Entry p = parent;
             if (p != null) {
                 p.unlinkChild(this);
@@ -471,7 +491,8 @@ final class Entry extends PhantomReference<Object> implements Handle<Object>, Ti
         checkOpen();
         Thread me = Thread.currentThread();
         boolean ownsRunner = RUNNER.compareAndSet(this, null, me);
-        return new OwnerScope(facade, this, DefaultGuard.CURRENT.get(), ownsRunner);
+        ThreadState ts = ThreadState.LOCAL.get();
+        return new OwnerScope(facade, this, ts.current, ownsRunner, ts);
     }
 
     /**

@@ -13,15 +13,19 @@ final class OwnerScope implements EnteredHandle<Object> {
     private final Entry previous;
     private final boolean ownsRunner;
     private final Thread thread;
+    /** The entering thread's state, where the current owner is kept. */
+    private final ThreadState state;
+
     private boolean closed;
 
-    OwnerScope(Handle<Object> handle, Entry entry, Entry previous, boolean ownsRunner) {
+    OwnerScope(Handle<Object> handle, Entry entry, Entry previous, boolean ownsRunner, ThreadState state) {
         this.handle = handle;
         this.entry = entry;
         this.previous = previous;
         this.ownsRunner = ownsRunner;
         this.thread = Thread.currentThread();
-        DefaultGuard.CURRENT.set(entry);
+        this.state = state;
+        state.current = entry;
     }
 
     @Override
@@ -40,11 +44,7 @@ final class OwnerScope implements EnteredHandle<Object> {
                     + Thread.currentThread().getName());
         }
         closed = true;
-        if (previous == null) {
-            DefaultGuard.CURRENT.set(null); // cheaper than remove(); the thread keeps one slot
-        } else {
-            DefaultGuard.CURRENT.set(previous);
-        }
+        state.current = previous;
         entry.exit(ownsRunner);
     }
 }

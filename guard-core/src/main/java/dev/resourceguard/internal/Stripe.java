@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * uncontended lock, no other atomic operation and no allocation here.
  */
 final class Stripe {
-    private static final int STRIDE = 1 + KindStats.CAUSES.length;
+    static final int STRIDE = 1 + KindStats.CAUSES.length;
 
     final StripeLock lock = new StripeLock();
     private final TimerWheel wheel;
@@ -38,34 +38,91 @@ final class Stripe {
         try {
             e.id = nextId;
             nextId += stripes;
-            if (slot >= counts.length) {
-                counts = java.util.Arrays.copyOf(counts, Math.max(counts.length * 2, slot + STRIDE));
-            }
+            grow(slot);
             counts[slot]++;
-            e.next = head;
-            if (head != null) {
-                head.prev = e;
-            }
-            head = e;
-            size++;
-            long t = e.nextTimer();
-            if (t != Entry.NONE) {
-                e.timerNanos(t);
-                wheel.schedule(e);
+            linkLocked(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Links {@code e}, a young entry being promoted from a {@link Nursery} (which gave it its id and
+     * counted it opened), unless it has closed meanwhile: its closer then counted the close and will not
+     * unlink it, or unlinks nothing.
+     */
+    void link(Entry e) {
+        lock.lock();
+        try {
+            if (!e.isClosed()) {
+                linkLocked(e);
+                Entry.HOME.setRelease(e, Entry.LINKED);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Unlinks {@code e} and counts it closed with {@code cause}; nothing if it is not linked. */
-    void remove(Entry e, dev.resourceguard.CloseCause cause) {
+    private void linkLocked(Entry e) {
+        e.next = head;
+        if (head != null) {
+            head.prev = e;
+        }
+        head = e;
+        size++;
+        long t = e.nextTimer();
+        if (t != Entry.NONE) {
+            e.timerNanos(t);
+            wheel.schedule(e);
+        }
+    }
+
+    private void grow(int slot) {
+        if (slot >= counts.length) {
+            counts = java.util.Arrays.copyOf(counts, Math.max(counts.length * 2, slot + STRIDE));
+        }
+    }
+
+    /** Reserves {@code n} ids for a nursery; returns the first (the next ones follow at {@link #stride}). */
+    long reserveIds(int n) {
         lock.lock();
         try {
-            if (e.prev == null && head != e) {
-                return; // not linked
+            long first = nextId;
+            nextId += (long) n * stripes;
+            return first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The distance between consecutive ids of this stripe. */
+    int stride() {
+        return stripes;
+    }
+
+    /** Adds a retired nursery's counts (laid out as this stripe's) to this stripe's. */
+    void addAll(long[] more) {
+        lock.lock();
+        try {
+            grow(more.length - STRIDE);
+            for (int i = 0; i < more.length; i++) {
+                counts[i] += more[i];
             }
-            counts[e.stats.index * STRIDE + 1 + cause.ordinal()]++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts {@code e} closed with {@code cause} and unlinks it if it is linked. */
+    void remove(Entry e, dev.resourceguard.CloseCause cause) {
+        int slot = e.stats.index * STRIDE;
+        lock.lock();
+        try {
+            grow(slot);
+            counts[slot + 1 + cause.ordinal()]++;
+            if (e.prev == null && head != e) {
+                return; // not linked: closed while young, or before its promotion linked it
+            }
             Entry p = e.prev;
             Entry n = e.next;
             if (p == null) {

@@ -25,14 +25,13 @@ final class TrackedHandle<T> implements Handle<T> {
             DefaultGuard guard,
             HandleSpec<?> spec,
             KindStats stats,
-            Stripe stripe,
             String name,
             Object resource,
             long now,
             long timeoutNanos,
             Throwable site) {
         // The entry refers to this facade only phantom-reachably: it is the referent, nothing else.
-        this.entry = new Entry(this, queue, guard, spec, stats, stripe, name, resource, now, timeoutNanos, site);
+        this.entry = new Entry(this, queue, guard, spec, stats, name, resource, now, timeoutNanos, site);
     }
 
     @Override

@@ -104,6 +104,8 @@ final class Watchdog implements Runnable {
     void tick() {
         now = guard.ticker.read();
         guard.clock.publish(now);
+        registry.promoteYoung(); // before the wheels advance: their timers fire this tick as they would have
+        registry.retireEnded();
         registry.advance(now, node -> decide((Entry) node));
         for (int i = 0; i < dueEntries.size(); i++) {
             dispatch(dueEntries.get(i), dueOps.get(i));
@@ -159,7 +161,7 @@ final class Watchdog implements Runnable {
                 default -> e.escalateAt = Entry.NONE;
             }
         }
-        e.stripe.retime(e);
+        e.stripe().retime(e);
     }
 
     private void due(Entry e, int op) {

@@ -38,6 +38,7 @@ final class ConnectionLease {
     private static final VarHandle ACTIVITY;
     private static final long FINISHED = 1L << 32;
     private static final VarHandle RELEASED;
+    private static final VarHandle PHYSICAL;
     private static final Executor DIRECT = Runnable::run;
 
     static {
@@ -45,6 +46,7 @@ final class ConnectionLease {
             MethodHandles.Lookup l = MethodHandles.lookup();
             ACTIVITY = l.findVarHandle(ConnectionLease.class, "activity", long.class);
             RELEASED = l.findVarHandle(ConnectionLease.class, "released", boolean.class);
+            PHYSICAL = l.findVarHandle(ConnectionLease.class, "physical", Connection.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,7 +54,7 @@ final class ConnectionLease {
 
     final ConnectionTracker tracker;
 
-    /** The pool's (or driver's) connection; null until the pool has lent it. */
+    /** The pool's (or driver's) connection; null until the pool has lent it ({@link #lent}). */
     volatile Connection physical;
 
     /**
@@ -82,6 +84,15 @@ final class ConnectionLease {
 
     ConnectionLease(ConnectionTracker tracker) {
         this.tracker = tracker;
+    }
+
+    /**
+     * The pool has lent {@code c}. A release store, not a volatile one (a full fence on x86): the readers
+     * on other threads (cancel, forced close, reclaim) read it with acquire loads, and before the handle is
+     * published only this thread can reach the lease. Only for a lease whose handle is not yet tracked.
+     */
+    void lent(Connection c) {
+        PHYSICAL.setRelease(this, c);
     }
 
     /** A statement starts running on this connection. A full fence. */

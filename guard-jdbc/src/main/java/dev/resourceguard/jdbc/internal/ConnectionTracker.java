@@ -120,7 +120,7 @@ public final class ConnectionTracker {
         ConnectionLease lease = new ConnectionLease(this);
         if (!trackFirst) {
             Connection physical = borrow(user, password, withCredentials);
-            lease.physical = physical; // before tracking: from now on the close action gives it back
+            lease.lent(physical); // before tracking: from now on the close action gives it back
             Handle<ConnectionLease> handle;
             try {
                 handle = track(lease);
@@ -138,6 +138,8 @@ public final class ConnectionTracker {
             handle.close(CloseCause.FAILED);
             throw e;
         }
+        // A volatile store here: with the state read after it, one of this thread and a concurrent closer
+        // (which moves the state, then reads the connection) sees the other.
         lease.physical = physical;
         if (handle.state() == HandleState.CLOSED) {
             // Closed while the pool was lending (guard shut down, owner ended): its close action found no
