@@ -336,7 +336,7 @@ public final class GuardConfig {
         private boolean logTaskPerformance;
         private Duration leakThreshold = Duration.ofMinutes(1);
         private AllocationSites allocationSites = AllocationSites.SAMPLED;
-        private int allocationSiteSampleRate = 64;
+        private int allocationSiteSampleRate = 256;
         private boolean reachabilityLeakDetection = true;
         private Duration forceCloseGrace = Duration.ofSeconds(1);
         private Duration stuckGrace = Duration.ofSeconds(2);

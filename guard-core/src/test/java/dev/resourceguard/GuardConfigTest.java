@@ -146,7 +146,7 @@ class GuardConfigTest {
         assertFalse(c.logTaskPerformance());
         assertEquals(Duration.ofMinutes(1), c.leakThreshold());
         assertEquals(AllocationSites.SAMPLED, c.allocationSites());
-        assertEquals(64, c.allocationSiteSampleRate());
+        assertEquals(256, c.allocationSiteSampleRate());
         assertTrue(c.reachabilityLeakDetection());
         assertEquals(Duration.ofSeconds(1), c.forceCloseGrace());
         assertEquals(Duration.ofSeconds(2), c.stuckGrace());

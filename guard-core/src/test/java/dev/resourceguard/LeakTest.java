@@ -51,6 +51,53 @@ class LeakTest {
         }
     }
 
+    /**
+     * Sampled sites: a kind's first leak may come without its site; from then on every handle of that kind
+     * has its site captured, so the next leak report names where it was opened. Other kinds stay sampled.
+     */
+    @Test
+    void aLeakWithoutASampledSiteMakesItsKindCaptureEverySite() {
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .allocationSites(AllocationSites.SAMPLED)
+                .allocationSiteSampleRate(Integer.MAX_VALUE) // in effect never at random
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent e) {
+                        events.add(e);
+                    }
+                })
+                .build())) {
+            HandleSpec<StringBuilder> spec = HandleSpec.of("buffer");
+            openAndForget(guard, spec);
+            await().until(() -> {
+                System.gc();
+                return count(events, GuardEvent.Type.LEAKED) == 1;
+            });
+            GuardEvent first = events.stream()
+                    .filter(e -> e.type() == GuardEvent.Type.LEAKED)
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(first.allocationSite().isEmpty(), "not sampled");
+
+            Handle<Object> other = guard.track(new Object(), HandleSpec.of("other"));
+            assertTrue(other.allocationSite().isEmpty(), "another kind stays sampled");
+            other.close();
+            openAndForget(guard, spec);
+            await().until(() -> {
+                System.gc();
+                return count(events, GuardEvent.Type.LEAKED) == 2;
+            });
+            GuardEvent second = events.stream()
+                    .filter(e -> e.type() == GuardEvent.Type.LEAKED)
+                    .skip(1)
+                    .findFirst()
+                    .orElseThrow();
+            StackTraceElement[] site = second.allocationSite().orElseThrow().getStackTrace();
+            assertTrue(Arrays.stream(site).anyMatch(f -> f.getMethodName().equals("openAndForget")));
+        }
+    }
+
     private static void openAndForget(ResourceGuard guard, HandleSpec<StringBuilder> spec) {
         guard.track(new StringBuilder("leaked"), spec);
     }

@@ -229,7 +229,7 @@ public final class DefaultGuard implements ResourceGuard {
             long leakNanos = leakThresholdNanos(spec);
             boolean reachable = reachability && spec.tracksReachability();
             // A site is only ever reported for a leak: skip the capture where no leak can be reported.
-            Throwable site = leakNanos == 0 && !reachable ? null : captureSite();
+            Throwable site = leakNanos == 0 && !reachable ? null : captureSite(ks);
             String n = name != null ? name : spec.defaultName();
             if (reachable) {
                 TrackedHandle<T> th = new TrackedHandle<>(queue, this, spec, ks, n, resource, now, timeoutNanos, site);
@@ -306,12 +306,14 @@ public final class DefaultGuard implements ResourceGuard {
         return Nursery.isVirtual(t) ? null : registry.newNursery(t);
     }
 
-    private Throwable captureSite() {
+    private Throwable captureSite(KindStats ks) {
         switch (siteMode) {
             case ALWAYS:
                 return new AllocationSite();
             case SAMPLED:
-                return ThreadLocalRandom.current().nextInt(sampleRate) == 0 ? new AllocationSite() : null;
+                return ks.captureAllSites || ThreadLocalRandom.current().nextInt(sampleRate) == 0
+                        ? new AllocationSite()
+                        : null;
             default:
                 return null;
         }

@@ -161,7 +161,7 @@ final class Incidents {
         String msg = "[" + name + "] " + e.describe() + " held for " + seconds(now - e.openedAt)
                 + " s, past the leak threshold of " + seconds(e.leakAt() - e.openedAt) + " s"
                 + ownerSuffix(e);
-        log.warn("{}; {}", msg, siteText(e));
+        log.warn("{}; {}", msg, leakSiteText(e));
         events.publish(event(GuardEvent.Type.LEAK_SUSPECTED, e, null, msg, e.site, null, null));
     }
 
@@ -189,7 +189,7 @@ final class Incidents {
             String reason = e.leakReason != null ? e.leakReason : "closed as leaked";
             String msg = "[" + name + "] " + e.describe() + " leaked: " + reason + "; closed by the guard after "
                     + millis(ticker.read() - e.openedAt) + " ms";
-            log.warn("{}; {}", msg, siteText(e));
+            log.warn("{}; {}", msg, leakSiteText(e));
             events.publish(event(GuardEvent.Type.LEAKED, e, cause, msg, e.site, null, null));
         } else if (e.leakReported) {
             String msg = "[" + name + "] " + e.describe() + ", reported as a suspected leak, was closed (" + cause
@@ -252,13 +252,25 @@ final class Incidents {
         return p == null ? "" : " (owner " + p.describe() + ")";
     }
 
-    String siteText(Entry e) {
-        if (e.site == null) {
-            return "allocation site not captured (allocation sites: " + siteMode
-                    + (siteMode == AllocationSites.SAMPLED ? ", 1 in " + sampleRate : "")
-                    + "; set RESOURCEGUARD_ALLOCATION_SITES=always to capture every one)";
+    /**
+     * The allocation site of a leaked handle, for its report. With sampled sites, a leak without one
+     * makes the guard capture the site of every later handle of its kind.
+     */
+    String leakSiteText(Entry e) {
+        if (e.site != null) {
+            return "opened at:" + formatStack(e.site.getStackTrace(), 40);
         }
-        return "opened at:" + formatStack(e.site.getStackTrace(), 40);
+        if (siteMode == AllocationSites.SAMPLED) {
+            if (!e.stats.captureAllSites) {
+                e.stats.captureAllSites = true;
+                return "allocation site not captured (sampled, 1 in " + sampleRate
+                        + "); from now on the site of every '" + e.kind() + "' handle is captured";
+            }
+            return "allocation site not captured (sampled, 1 in " + sampleRate + "; opened before sites of '" + e.kind()
+                    + "' handles were all captured)";
+        }
+        return "allocation site not captured (allocation sites: " + siteMode
+                + "; set RESOURCEGUARD_ALLOCATION_SITES=always or sampled to capture them)";
     }
 
     static String formatStack(StackTraceElement[] stack, int max) {

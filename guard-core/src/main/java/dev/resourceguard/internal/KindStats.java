@@ -17,6 +17,12 @@ final class KindStats {
 
     private final Registry registry;
 
+    /**
+     * With sampled allocation sites: a handle of this kind leaked without a captured site, so from now on
+     * every handle of this kind has its site captured (a leak that happened once tends to happen again).
+     */
+    volatile boolean captureAllSites;
+
     KindStats(String kind, Quota quota, int index, Registry registry) {
         this.kind = kind;
         this.quota = quota;
