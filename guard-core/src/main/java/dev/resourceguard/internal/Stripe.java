@@ -7,7 +7,8 @@ import java.util.function.Consumer;
  * One shard of the registry: an intrusive list of open entries, a timer wheel for their deadlines, the
  * ids it hands out and the per-kind counts of what it opened and closed, all under one lock. A thread
  * tracks into its own stripe (chosen by thread id), so tracking or closing a handle takes one
- * uncontended lock, no other atomic operation and no allocation here.
+ * uncontended lock, no other atomic operation and no allocation here. Handles young in a {@link
+ * Nursery} come here only when promoted (their ids and opened counts come from the nursery).
  */
 final class Stripe {
     static final int STRIDE = 1 + KindStats.CAUSES.length;
