@@ -215,7 +215,7 @@ public final class DefaultGuard implements ResourceGuard {
     private <T> Object open(T resource, HandleSpec<? super T> spec, String name, long timeoutNanos, boolean enter) {
         Objects.requireNonNull(resource, "resource");
         if (closed) {
-            throw new GuardClosedException("[" + this.name + "] guard is closed; cannot track a new " + spec.kind());
+            throw closedFor(spec);
         }
         KindStats ks = kindStats(spec.kind());
         if (ks.quota != null) {
@@ -260,25 +260,10 @@ public final class DefaultGuard implements ResourceGuard {
         }
         Entry owner = ts.current;
         if (owner != null && owner.guard == this && owner.isOpen()) {
-            owner.linkChild(e);
-            if (owner.isCancelled()) {
-                CloseCause c = owner.closeCause().orElse(CloseCause.CANCELLED);
-                if (!owner.isOpen()) {
-                    // The owner ended between the check and the link and did not see this child.
-                    e.leakReason = "opened while its owner " + owner.describe() + " was closing";
-                    e.closeWith(c.wasForced() ? c : CloseCause.LEAKED);
-                } else if (e.markCancelling(c)) {
-                    // The owner is being cancelled: what it opens now is cancelled with it.
-                    actions.execute("cancel " + e.describe(), () -> e.runCancelTree(c));
-                }
-            }
+            adopt(owner, e);
         }
         if (closed) {
-            e.closeWith(CloseCause.SHUTDOWN);
-            if (enter) {
-                e.exit(true);
-            }
-            throw new GuardClosedException("[" + this.name + "] guard closed while tracking " + e.describe());
+            throw closedWhileTracking(e, enter);
         }
         if (!enter) {
             return h;
@@ -290,6 +275,39 @@ public final class DefaultGuard implements ResourceGuard {
         @SuppressWarnings("unchecked")
         Handle<Object> facade = (Handle<Object>) h;
         return new OwnerScope(facade, e, owner, true, ts);
+    }
+
+    /**
+     * Links the new entry {@code e} to {@code owner}, the thread's current owner; an owner being cancelled
+     * cancels it at once, an owner that ended meanwhile leaves it closed. (Out of {@link #open}, whose
+     * size decides whether the JIT inlines what it calls.)
+     */
+    private void adopt(Entry owner, Entry e) {
+        owner.linkChild(e);
+        if (owner.isCancelled()) {
+            CloseCause c = owner.closeCause().orElse(CloseCause.CANCELLED);
+            if (!owner.isOpen()) {
+                // The owner ended between the check and the link and did not see this child.
+                e.leakReason = "opened while its owner " + owner.describe() + " was closing";
+                e.closeWith(c.wasForced() ? c : CloseCause.LEAKED);
+            } else if (e.markCancelling(c)) {
+                // The owner is being cancelled: what it opens now is cancelled with it.
+                actions.execute("cancel " + e.describe(), () -> e.runCancelTree(c));
+            }
+        }
+    }
+
+    private GuardClosedException closedFor(HandleSpec<?> spec) {
+        return new GuardClosedException("[" + this.name + "] guard is closed; cannot track a new " + spec.kind());
+    }
+
+    /** The guard closed while {@code e} was being tracked: closes it and returns the exception to throw. */
+    private GuardClosedException closedWhileTracking(Entry e, boolean entered) {
+        e.closeWith(CloseCause.SHUTDOWN);
+        if (entered) {
+            e.exit(true);
+        }
+        return new GuardClosedException("[" + this.name + "] guard closed while tracking " + e.describe());
     }
 
     /** The thread's nursery in this guard, now cached in {@code ts}. */
