@@ -56,6 +56,18 @@ public interface ResourceGuard extends AutoCloseable {
     <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout);
 
     /**
+     * For adapters whose own wrapper is what users hold (a pooled connection's proxy, say): as {@link
+     * #track(Object, HandleSpec)}, but the reachability detector watches {@code holder} instead of the
+     * returned handle. When {@code holder} becomes garbage while the handle is open, the handle is closed
+     * as {@code LEAKED}. The guard never refers to {@code holder} strongly, so {@code resource} must not
+     * refer to it either; the holder usually keeps the returned handle in a field. Saves the handle facade
+     * that reachability tracking otherwise allocates.
+     *
+     * @throws NullPointerException if {@code holder} is null
+     */
+    <T> Handle<T> trackHeldBy(T resource, HandleSpec<? super T> spec, Object holder);
+
+    /**
      * As {@link #track(Object, HandleSpec, String, Duration)} followed by {@link Handle#enter()} on the
      * calling thread, in one step and at a lower cost: the thread is the handle's runner from the moment
      * the guard can see the handle, so a cancel that comes while it is being opened already interrupts

@@ -98,6 +98,56 @@ class LeakTest {
         }
     }
 
+    /** {@code trackHeldBy}: the guard watches the adapter's own wrapper, not a handle facade. */
+    @Test
+    void aDroppedHolderLeaksItsHandle() {
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        AtomicReference<CloseCause> released = new AtomicReference<>();
+        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent e) {
+                        events.add(e);
+                    }
+                })
+                .build())) {
+            HandleSpec<StringBuilder> spec = HandleSpec.<StringBuilder>builder("wrapped")
+                    .onClose((r, c) -> released.set(c))
+                    .build();
+            Holder kept = holdAndKeep(guard, spec);
+            holdAndForget(guard, spec);
+            await().until(() -> {
+                System.gc();
+                return released.get() != null;
+            });
+            assertEquals(CloseCause.LEAKED, released.get());
+            assertEquals(1, guard.stats().leaked());
+            assertEquals(HandleState.OPEN, kept.handle.state(), "a holder still held is not a leak");
+            assertEquals("kept", kept.handle.get().toString());
+            kept.handle.close();
+            await().until(() -> guard.openHandles().isEmpty());
+            NullPointerException npe = org.junit.jupiter.api.Assertions.assertThrows(
+                    NullPointerException.class, () -> guard.trackHeldBy(new StringBuilder(), spec, null));
+            assertEquals("holder", npe.getMessage());
+        }
+    }
+
+    /** What an adapter hands its users: it keeps the handle; the guard keeps only the resource. */
+    private static final class Holder {
+        Handle<StringBuilder> handle;
+    }
+
+    private static Holder holdAndKeep(ResourceGuard guard, HandleSpec<StringBuilder> spec) {
+        Holder h = new Holder();
+        h.handle = guard.trackHeldBy(new StringBuilder("kept"), spec, h);
+        return h;
+    }
+
+    private static void holdAndForget(ResourceGuard guard, HandleSpec<StringBuilder> spec) {
+        Holder h = new Holder();
+        h.handle = guard.trackHeldBy(new StringBuilder("dropped"), spec, h);
+    }
+
     private static void openAndForget(ResourceGuard guard, HandleSpec<StringBuilder> spec) {
         guard.track(new StringBuilder("leaked"), spec);
     }

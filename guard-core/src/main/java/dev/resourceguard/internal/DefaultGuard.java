@@ -135,7 +135,16 @@ public final class DefaultGuard implements ResourceGuard {
     public <T> Handle<T> track(T resource, HandleSpec<? super T> spec) {
         Objects.requireNonNull(spec, "spec");
         @SuppressWarnings("unchecked")
-        Handle<T> h = (Handle<T>) open(resource, spec, null, spec.timeoutNanos(), false);
+        Handle<T> h = (Handle<T>) open(resource, spec, null, spec.timeoutNanos(), false, null);
+        return h;
+    }
+
+    @Override
+    public <T> Handle<T> trackHeldBy(T resource, HandleSpec<? super T> spec, Object holder) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(holder, "holder");
+        @SuppressWarnings("unchecked")
+        Handle<T> h = (Handle<T>) open(resource, spec, null, spec.timeoutNanos(), false, holder);
         return h;
     }
 
@@ -143,7 +152,7 @@ public final class DefaultGuard implements ResourceGuard {
     public <T> Handle<T> track(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
         Objects.requireNonNull(spec, "spec");
         @SuppressWarnings("unchecked")
-        Handle<T> h = (Handle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), false);
+        Handle<T> h = (Handle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), false, null);
         return h;
     }
 
@@ -165,7 +174,7 @@ public final class DefaultGuard implements ResourceGuard {
     @SuppressWarnings("unchecked")
     public <T> EnteredHandle<T> trackAndEnter(T resource, HandleSpec<? super T> spec, String name, Duration timeout) {
         Objects.requireNonNull(spec, "spec");
-        return (EnteredHandle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), true);
+        return (EnteredHandle<T>) open(resource, spec, name, timeoutNanos(spec, name, timeout), true, null);
     }
 
     @Override
@@ -210,9 +219,11 @@ public final class DefaultGuard implements ResourceGuard {
     /**
      * Tracks {@code resource}; returns the handle, or with {@code enter} an {@link OwnerScope} on it: the
      * thread is then the runner before the entry is published, and the owner read here becomes the
-     * scope's previous owner, which saves enter()'s compare-and-set and second thread-local read.
+     * scope's previous owner, which saves enter()'s compare-and-set and second thread-local read. With a
+     * {@code holder}, the entry watches the holder's reachability and is itself the handle (no facade).
      */
-    private <T> Object open(T resource, HandleSpec<? super T> spec, String name, long timeoutNanos, boolean enter) {
+    private <T> Object open(
+            T resource, HandleSpec<? super T> spec, String name, long timeoutNanos, boolean enter, Object holder) {
         Objects.requireNonNull(resource, "resource");
         if (closed) {
             throw closedFor(spec);
@@ -231,7 +242,12 @@ public final class DefaultGuard implements ResourceGuard {
             // A site is only ever reported for a leak: skip the capture where no leak can be reported.
             Throwable site = leakNanos == 0 && !reachable ? null : captureSite(ks);
             String n = name != null ? name : spec.defaultName();
-            if (reachable) {
+            if (reachable && holder != null) {
+                e = new Entry(holder, queue, this, spec, ks, n, resource, now, timeoutNanos, site);
+                @SuppressWarnings("unchecked")
+                Handle<T> cast = (Handle<T>) (Handle<?>) e;
+                h = cast;
+            } else if (reachable) {
                 TrackedHandle<T> th = new TrackedHandle<>(queue, this, spec, ks, n, resource, now, timeoutNanos, site);
                 e = th.entry;
                 h = th;

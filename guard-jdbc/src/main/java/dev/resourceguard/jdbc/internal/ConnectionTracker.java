@@ -121,16 +121,16 @@ public final class ConnectionTracker {
         if (!trackFirst) {
             Connection physical = borrow(user, password, withCredentials);
             lease.lent(physical); // before tracking: from now on the close action gives it back
-            Handle<ConnectionLease> handle;
+            TrackedConnection connection = new TrackedConnection(physical, lease, this);
             try {
-                handle = track(lease);
+                connection.handle = track(lease, connection); // the guard watches the user's object
             } catch (SQLException e) {
                 lease.release(CloseCause.FAILED);
                 throw e;
             }
-            return new TrackedConnection(physical, handle, lease, this);
+            return connection;
         }
-        Handle<ConnectionLease> handle = track(lease);
+        Handle<ConnectionLease> handle = track(lease, null);
         Connection physical;
         try {
             physical = borrow(user, password, withCredentials);
@@ -163,9 +163,12 @@ public final class ConnectionTracker {
         return physical;
     }
 
-    private Handle<ConnectionLease> track(ConnectionLease lease) throws SQLException {
+    /** Tracks {@code lease}; with a {@code holder}, the guard watches the holder's reachability. */
+    private Handle<ConnectionLease> track(ConnectionLease lease, TrackedConnection holder) throws SQLException {
         try {
-            return guard.track(lease, connectionSpec);
+            return holder != null
+                    ? guard.trackHeldBy(lease, connectionSpec, holder)
+                    : guard.track(lease, connectionSpec);
         } catch (QuotaExceededException e) {
             throw new SQLTransientConnectionException(e.getMessage(), "08001", e);
         } catch (GuardClosedException e) {

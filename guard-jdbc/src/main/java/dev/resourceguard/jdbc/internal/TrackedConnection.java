@@ -26,7 +26,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The connection users hold: delegates to the pool's connection and wraps its statements in {@link
- * TrackedStatement}s (each a child handle, with statement handles). Holds its handle (the guard's reachability detector notices when this object is dropped while open); the
+ * TrackedStatement}s (each a child handle, with statement handles). Holds its handle; the guard's reachability
+ * detector watches this object ({@code trackHeldBy}) and notices when it is dropped while open; the
  * guard's side, {@link ConnectionLease}, never refers back to it.
  *
  * <p>Not thread-safe beyond what the driver offers, like any JDBC connection; no lock is taken on the way
@@ -35,16 +36,25 @@ import java.util.concurrent.Executor;
  */
 final class TrackedConnection implements Connection {
     final Connection delegate;
-    final Handle<ConnectionLease> handle;
+    /**
+     * Set once, before this object leaves the thread that opened it (see {@link
+     * ConnectionTracker#open}); the guard watches this object's reachability, not the handle's.
+     */
+    Handle<ConnectionLease> handle;
+
     final ConnectionLease lease;
     final ConnectionTracker tracker;
 
-    TrackedConnection(
-            Connection delegate, Handle<ConnectionLease> handle, ConnectionLease lease, ConnectionTracker tracker) {
+    TrackedConnection(Connection delegate, ConnectionLease lease, ConnectionTracker tracker) {
         this.delegate = delegate;
-        this.handle = handle;
         this.lease = lease;
         this.tracker = tracker;
+    }
+
+    TrackedConnection(
+            Connection delegate, Handle<ConnectionLease> handle, ConnectionLease lease, ConnectionTracker tracker) {
+        this(delegate, lease, tracker);
+        this.handle = handle;
     }
 
     // ---- statements
