@@ -17,14 +17,8 @@ class LeakTest {
     void droppedHandleIsReportedLeakedWithItsSiteAndReleased() {
         List<GuardEvent> events = new CopyOnWriteArrayList<>();
         AtomicReference<CloseCause> released = new AtomicReference<>();
-        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
-                .listener(new GuardListener() {
-                    @Override
-                    public void onEvent(GuardEvent e) {
-                        events.add(e);
-                    }
-                })
-                .build())) {
+        try (ResourceGuard guard = ResourceGuard.create(
+                TestSupport.fast().listener(recordingInto(events)).build())) {
             HandleSpec<StringBuilder> spec = HandleSpec.<StringBuilder>builder("buffer")
                     .onClose((r, c) -> released.set(c))
                     .build();
@@ -61,12 +55,7 @@ class LeakTest {
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
                 .allocationSites(AllocationSites.SAMPLED)
                 .allocationSiteSampleRate(Integer.MAX_VALUE) // in effect never at random
-                .listener(new GuardListener() {
-                    @Override
-                    public void onEvent(GuardEvent e) {
-                        events.add(e);
-                    }
-                })
+                .listener(recordingInto(events))
                 .build())) {
             HandleSpec<StringBuilder> spec = HandleSpec.of("buffer");
             openAndForget(guard, spec);
@@ -103,14 +92,8 @@ class LeakTest {
     void aDroppedHolderLeaksItsHandle() {
         List<GuardEvent> events = new CopyOnWriteArrayList<>();
         AtomicReference<CloseCause> released = new AtomicReference<>();
-        try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
-                .listener(new GuardListener() {
-                    @Override
-                    public void onEvent(GuardEvent e) {
-                        events.add(e);
-                    }
-                })
-                .build())) {
+        try (ResourceGuard guard = ResourceGuard.create(
+                TestSupport.fast().listener(recordingInto(events)).build())) {
             HandleSpec<StringBuilder> spec = HandleSpec.<StringBuilder>builder("wrapped")
                     .onClose((r, c) -> released.set(c))
                     .build();
@@ -159,12 +142,7 @@ class LeakTest {
         try (ResourceGuard guard = ResourceGuard.create(TestSupport.fast()
                 .ticker(ticker)
                 .leakThreshold(Duration.ofSeconds(60))
-                .listener(new GuardListener() {
-                    @Override
-                    public void onEvent(GuardEvent e) {
-                        events.add(e);
-                    }
-                })
+                .listener(recordingInto(events))
                 .build())) {
             Handle<Object> h = guard.track(new Object(), HandleSpec.of("connection"));
             ticker.advance(Duration.ofSeconds(59));
@@ -228,6 +206,16 @@ class LeakTest {
             assertEquals(0, guard.stats().leaksSuspected());
             h.close();
         }
+    }
+
+    /** A listener that adds every event to {@code events}. */
+    private static GuardListener recordingInto(List<GuardEvent> events) {
+        return new GuardListener() {
+            @Override
+            public void onEvent(GuardEvent e) {
+                events.add(e);
+            }
+        };
     }
 
     private static long count(List<GuardEvent> events, GuardEvent.Type type) {

@@ -66,7 +66,7 @@ class TrackAndEnterTest {
             handle[0] = scope.handle();
             try (scope) {
                 entered.countDown();
-                Thread.sleep(20_000);
+                new CountDownLatch(1).await(); // blocks until the guard's interrupt
             } catch (InterruptedException e) {
                 interrupted.set(true);
             }

@@ -133,16 +133,17 @@ final class Nursery {
         COUNT.setOpaque(c, index, (long) COUNT.getOpaque(c, index) + 1);
     }
 
-    /** Any thread: promotes every young handle that is still open; returns how many. */
-    int promoteAll(Registry registry) {
-        int n = 0;
+    /**
+     * Any thread: promotes every young handle that is still open, and waits out any another thread is
+     * promoting, so that when this returns each of them is linked or closed.
+     */
+    void promoteAll(Registry registry) {
         for (int i = 0; i < SLOTS; i++) {
             Entry e = (Entry) SLOT.getAcquire(slots, i);
-            if (e != null && e.home == Entry.YOUNG && !e.isClosed() && registry.promote(e)) {
-                n++;
+            if (e != null && e.home != Entry.LINKED && !e.isClosed()) {
+                registry.promote(e);
             }
         }
-        return n;
     }
 
     /** Any thread: young handles that are open and not yet linked in a stripe (a moment's view). */

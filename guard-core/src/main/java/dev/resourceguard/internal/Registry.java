@@ -64,42 +64,32 @@ final class Registry {
      */
     void closed(Entry e, dev.resourceguard.CloseCause cause) {
         Nursery n = e.nursery;
-        if (n == null || e.home != Entry.YOUNG) {
-            e.stripe().remove(e, cause);
-        } else if (n.thread == Thread.currentThread()) {
+        if (n != null && e.home == Entry.YOUNG && n.thread == Thread.currentThread()) {
             n.closed(e, cause);
         } else {
-            e.stripe().remove(e, cause); // counts it; it is not linked
+            e.stripe().remove(e, cause); // counts it, and unlinks it if it is linked
         }
     }
 
     /**
      * Moves a young entry into its stripe, unless it has closed. The first caller wins; the others wait
-     * until it has, so when this returns, {@code e} is linked or closed. Returns whether this call
-     * promoted it.
+     * until it has, so when this returns, {@code e} is linked or closed.
      */
-    boolean promote(Entry e) {
-        int h = e.home;
-        if (h == Entry.LINKED) {
-            return false;
-        }
-        if (h == Entry.YOUNG && Entry.HOME.compareAndSet(e, Entry.YOUNG, Entry.PROMOTING)) {
+    void promote(Entry e) {
+        if (e.home == Entry.YOUNG && Entry.HOME.compareAndSet(e, Entry.YOUNG, Entry.PROMOTING)) {
             e.stripe().link(e); // links it unless it is closed: its closer then counted it
-            return true;
+            return;
         }
         while (e.home == Entry.PROMOTING && !e.isClosed()) {
             Thread.onSpinWait(); // the winner is taking the stripe lock
         }
-        return false;
     }
 
-    /** Promotes every young entry that is open; returns how many. */
-    int promoteYoung() {
-        int n = 0;
+    /** Promotes every young entry that is open (see {@link Nursery#promoteAll}). */
+    void promoteYoung() {
         for (Nursery y : nurseries) {
-            n += y.promoteAll(this);
+            y.promoteAll(this);
         }
-        return n;
     }
 
     /**

@@ -142,6 +142,42 @@ class NurseryTest {
         assertEquals(0, g.registry.size());
     }
 
+    /**
+     * A snapshot that finds a handle another thread is promoting waits until it is linked: otherwise the
+     * snapshot could walk the stripe before the promoter links it, and miss it. The promoter is held
+     * between its compare-and-set and the stripe lock by a thread holding that lock.
+     */
+    @Test
+    void aSnapshotWaitsForAPromotionInProgress() throws Exception {
+        DefaultGuard g = start(Duration.ofSeconds(1));
+        Handle<Object> h = g.track(new Object(), SPEC);
+        Entry e = g.entryOf(h);
+        Stripe stripe = e.stripe();
+        stripe.lock.lock();
+        Thread promoter = new Thread(() -> g.registry.promote(e));
+        AtomicReference<Byte> seenBySnapshot = new AtomicReference<>();
+        Thread snapshot = new Thread(() -> {
+            g.registry.promoteYoung();
+            seenBySnapshot.set(e.home);
+        });
+        try {
+            promoter.start();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> e.home != Entry.YOUNG);
+            snapshot.start();
+            // A bounded probe for a non-event: while the lock is held, the snapshot must not come back.
+            snapshot.join(300);
+            assertTrue(snapshot.isAlive() || seenBySnapshot.get() != Entry.PROMOTING, "returned mid-promotion");
+        } finally {
+            stripe.lock.unlock();
+        }
+        promoter.join(TimeUnit.SECONDS.toMillis(20));
+        snapshot.join(TimeUnit.SECONDS.toMillis(20));
+        assertFalse(promoter.isAlive() || snapshot.isAlive());
+        assertEquals(Entry.LINKED, seenBySnapshot.get());
+        h.close();
+        assertEquals(0, g.registry.size());
+    }
+
     /** The nursery of a thread that has ended is dropped; its counts stay, its open handle is promoted. */
     @Test
     void anEndedThreadsNurseryIsRetiredAndItsCountsKept() throws Exception {
